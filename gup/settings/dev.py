@@ -1,0 +1,9 @@
+"""The embedded default: SQLite, jobs in-process, debug on. For a first look, never production."""
+
+import os
+
+os.environ.setdefault("DEBUG", "true")
+os.environ.setdefault("SECRET_KEY", "dev-only-not-secret")
+os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
+
+from gup.settings.base import *  # noqa: F403

@@ -1,0 +1,19 @@
+"""Tests run against the real PostgreSQL and Redis, as production does."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-not-secret")
+os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/gup_test")
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
+
+from gup.settings.base import *  # noqa: F403
+from gup.settings.base import VAR_DIR
+
+UPLOAD_ROOT = VAR_DIR / "test-uploads"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from gup import health
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("", include("gup.accounts.urls")),
+    path("", include("workflows.urls")),
+]

@@ -1,0 +1,84 @@
+"""Who the dossier is for: validation of the applicant's identity and contact details."""
+
+import re
+
+import phonenumbers
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from services.models import Commune
+from workflows.models import Dossier
+
+PHONE_REGION = "BI"
+# The national ID card number: digits, optionally grouped with '/', '.' or '-'. Its exact layout
+# has changed over the years, so we check its alphabet and length, not one layout.
+NATIONAL_ID_PATTERN = re.compile(r"^[0-9A-Z][0-9A-Z./-]{3,30}$")
+
+
+def normalize_phone(raw: str) -> str:
+    """A Burundian or international number in E.164 (+257XXXXXXXX); ValidationError otherwise."""
+    try:
+        number = phonenumbers.parse(raw, PHONE_REGION)
+    except phonenumbers.NumberParseException as error:
+        raise ValidationError(
+            _("Enter a phone number such as 79 12 34 56 or +257 79 12 34 56."), code="phone"
+        ) from error
+    if not phonenumbers.is_valid_number(number):
+        raise ValidationError(
+            _("This phone number does not exist. Check the digits (8 digits in Burundi)."),
+            code="phone",
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+class ApplicantForm(forms.ModelForm):
+    class Meta:
+        model = Dossier
+        fields = [
+            "applicant_first_name",
+            "applicant_last_name",
+            "applicant_national_id",
+            "applicant_birth_date",
+            "applicant_phone",
+            "applicant_email",
+            "applicant_commune",
+        ]
+        widgets = {
+            "applicant_birth_date": forms.DateInput(attrs={"type": "date"}),
+            "applicant_phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+            "applicant_email": forms.EmailInput(attrs={"autocomplete": "email"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "applicant")
+        super().__init__(*args, **kwargs)
+        self.fields["applicant_commune"].queryset = Commune.objects.select_related("province")
+        self.fields["applicant_commune"].label_from_instance = lambda commune: (
+            f"{commune.name} ({commune.province.name})"
+        )
+
+    def clean_applicant_phone(self):
+        return normalize_phone(self.cleaned_data["applicant_phone"])
+
+    def clean_applicant_national_id(self):
+        value = self.cleaned_data["applicant_national_id"].strip().upper().replace(" ", "")
+        if not NATIONAL_ID_PATTERN.match(value):
+            raise ValidationError(
+                _("Enter the number as printed on the national ID card (digits, / . or -)."),
+                code="national_id",
+            )
+        return value
+
+    def clean_applicant_birth_date(self):
+        birth_date = self.cleaned_data["applicant_birth_date"]
+        today = timezone.localdate()
+        if birth_date > today:
+            raise ValidationError(_("The date of birth cannot be in the future."), code="future")
+        if birth_date.year < today.year - 130:
+            raise ValidationError(_("Check the year of birth."), code="too_old")
+        return birth_date
+
+    def applicant_data(self) -> dict:
+        return dict(self.cleaned_data)

@@ -1,0 +1,75 @@
+"""Named conditions on transitions.
+
+Each is a predicate on a dossier, with a docstring saying why it exists and a message that tells
+a user, in their language, what is missing when it fails. Conditions read only what is already
+loaded or cheap to count; they never write.
+"""
+
+from collections.abc import Callable
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def condition(message):
+    """Attach the message shown when the condition fails."""
+
+    def decorate(predicate: Callable) -> Callable:
+        predicate.message = message
+        return predicate
+
+    return decorate
+
+
+@condition(_("This service has no site inspection."))
+def service_has_inspection(dossier) -> bool:
+    """Only services that declare an inspection step may be sent to inspection."""
+    return dossier.service.has_inspection
+
+
+@condition(_("This service has no appointment step."))
+def service_has_appointment(dossier) -> bool:
+    """Only services that declare an appointment (e.g. biometrics) may give one."""
+    return dossier.service.has_appointment
+
+
+@condition(_("This service has no public-notice period."))
+def service_has_public_notice(dossier) -> bool:
+    """Only services that declare a public-notice period may open one."""
+    return dossier.service.has_public_notice
+
+
+@condition(_("The public-notice period is not over yet."))
+def public_notice_period_over(dossier) -> bool:
+    """A notice may be closed only once the public has had the full period to object."""
+    ends_on = dossier.public_notice_ends_on
+    return ends_on is not None and timezone.localdate() >= ends_on
+
+
+@condition(_("This service has no fee, or the fee is already paid."))
+def fee_is_due(dossier) -> bool:
+    """Ask for payment only when the service has a fee and it is not paid yet."""
+    return dossier.service.requires_payment and not dossier.is_paid
+
+
+@condition(_("The fee has not been paid yet."))
+def fee_is_settled(dossier) -> bool:
+    """A dossier leaves the office only once its fee, if any, is paid."""
+    return not dossier.service.requires_payment or dossier.is_paid
+
+
+@condition(_("A mandatory document is missing."))
+def mandatory_documents_attached(dossier) -> bool:
+    """The institution must receive every document the catalogue marks mandatory."""
+    return not dossier.missing_mandatory_documents()
+
+
+@condition(_("No routing rule names the institution that decides on this service here."))
+def routing_rule_exists(dossier) -> bool:
+    """A dossier can only be forwarded to an institution that a routing rule names."""
+    return dossier.routed_institution() is not None
+
+
+def unmet(conditions, dossier) -> list[str]:
+    """The messages of the conditions this dossier does not meet, in order."""
+    return [str(check.message) for check in conditions if not check(dossier)]

@@ -1,0 +1,184 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from services.models import RoutingRule
+from workflows.queues import DossierQuerySet
+from workflows.states import (
+    FINAL_STATES,
+    WAITING_FOR_CITIZEN_STATES,
+    DossierLifecycle,
+    DossierState,
+)
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("Online")
+    COUNTER = "counter", _("At the counter")
+
+
+class Dossier(DossierLifecycle):
+    """A citizen's request for one service, from draft to collection."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    tracking_number = models.CharField(
+        _("tracking number"), max_length=24, unique=True, null=True, blank=True
+    )
+    service = models.ForeignKey(
+        "services.Service", verbose_name=_("service"), on_delete=models.PROTECT, related_name="+"
+    )
+    office = models.ForeignKey(
+        "services.Office",
+        verbose_name=_("office"),
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+        help_text=_("Where the dossier was filed and where the citizen collects the result."),
+    )
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+
+    applicant_first_name = models.CharField(_("first name"), max_length=100)
+    applicant_last_name = models.CharField(_("last name"), max_length=100)
+    applicant_national_id = models.CharField(_("national ID number"), max_length=32)
+    applicant_birth_date = models.DateField(_("date of birth"))
+    applicant_phone = models.CharField(_("phone number"), max_length=20)
+    applicant_email = models.EmailField(_("email"), blank=True)
+    applicant_commune = models.ForeignKey(
+        "services.Commune",
+        verbose_name=_("commune"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    applicant_account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("citizen account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="dossiers",
+    )
+    language = models.CharField(
+        _("language of the citizen"), max_length=8, default="fr", choices=settings.LANGUAGES
+    )
+
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
+
+    institution = models.ForeignKey(
+        "services.Institution",
+        verbose_name=_("institution"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dossiers",
+    )
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("officer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    due_date = models.DateField(_("expected date"), null=True, blank=True)
+    forwarded_at = models.DateTimeField(_("forwarded"), null=True, blank=True)
+
+    citizen_request = models.TextField(
+        _("what the citizen is asked"),
+        blank=True,
+        help_text=_("Corrections or information the office or institution is waiting for."),
+    )
+    step_date = models.DateTimeField(_("inspection or appointment date"), null=True, blank=True)
+    public_notice_ends_on = models.DateField(_("public notice ends on"), null=True, blank=True)
+
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_reasons = models.TextField(_("reasons for the decision"), blank=True)
+
+    objects = DossierQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("dossier")
+        verbose_name_plural = _("dossiers")
+        indexes = [
+            models.Index(fields=["office", "state", "due_date"], name="dossier_office_queue"),
+            models.Index(
+                fields=["institution", "state", "due_date"], name="dossier_institution_queue"
+            ),
+            models.Index(fields=["applicant_account", "-created_at"], name="dossier_citizen_list"),
+            models.Index(fields=["state", "created_at"], name="dossier_state_age"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="filed_dossiers_have_a_tracking_number",
+                condition=Q(state=DossierState.DRAFT)
+                | Q(state=DossierState.EXPIRED)
+                | Q(state=DossierState.WITHDRAWN)
+                | Q(tracking_number__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="rejections_have_reasons",
+                condition=~Q(state=DossierState.REJECTED) | ~Q(decision_reasons=""),
+            ),
+        ]
+
+    def __str__(self):
+        return self.tracking_number or _("Draft %(id)s") % {"id": self.public_id}
+
+    @property
+    def applicant_name(self) -> str:
+        return f"{self.applicant_first_name} {self.applicant_last_name}".strip()
+
+    @property
+    def state_label(self) -> str:
+        return DossierState(self.state).label
+
+    @property
+    def is_paid(self) -> bool:
+        fee = self.service.fee_bif or 0
+        return self.total_paid() >= fee
+
+    def total_paid(self) -> int:
+        return self.payments.aggregate(total=models.Sum("amount_bif"))["total"] or 0
+
+    @property
+    def is_waiting_for_citizen(self) -> bool:
+        return self.state in WAITING_FOR_CITIZEN_STATES
+
+    @property
+    def is_overdue(self) -> bool:
+        return (
+            self.due_date is not None
+            and self.state not in FINAL_STATES
+            and timezone.localdate() > self.due_date
+        )
+
+    def missing_mandatory_documents(self):
+        attached = set(self.attachments.values_list("document_id", flat=True))
+        return [
+            doc for doc in self.service.documents.all() if doc.mandatory and doc.pk not in attached
+        ]
+
+    def routed_institution(self):
+        return RoutingRule.objects.institution_for(self.service, self.office.province)
