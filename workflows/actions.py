@@ -289,7 +289,6 @@ def do_file_at_counter(clerk, service, *, applicant: dict, answers: dict, docume
                 channel=Channel.COUNTER,
                 created_by=clerk,
                 answers=answers,
-                language=applicant.pop("language", "fr"),
                 **applicant,
             )
             for document, inspected in documents.items():

@@ -44,6 +44,7 @@ class ApplicantForm(forms.ModelForm):
             "applicant_phone",
             "applicant_email",
             "applicant_commune",
+            "language",
         ]
         widgets = {
             "applicant_birth_date": forms.DateInput(attrs={"type": "date"}),

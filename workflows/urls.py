@@ -1,1 +1,22 @@
-urlpatterns = []
+from django.urls import path
+
+from workflows.views import counter, dossiers, home, review
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("counter/", counter.queue, name="counter_queue"),
+    path("counter/new/", counter.choose_service, name="counter_choose_service"),
+    path("counter/new/<slug:service_code>/", counter.file_dossier, name="counter_file"),
+    path("review/", review.queue, name="review_queue"),
+    path("dossiers/<str:tracking_number>/", dossiers.detail, name="dossier_detail"),
+    path(
+        "dossiers/<str:tracking_number>/steps/<slug:step>/",
+        dossiers.take_step,
+        name="dossier_step",
+    ),
+    path(
+        "dossiers/<str:tracking_number>/files/<slug:stored_name>/",
+        dossiers.attachment,
+        name="dossier_attachment",
+    ),
+]

@@ -72,6 +72,18 @@ class HistoryEntry(models.Model):
     def delete(self, *args, **kwargs):
         raise TypeError("The history is append-only.")
 
+    @property
+    def to_state_label(self) -> str:
+        from workflows.states import DossierState
+
+        return DossierState(self.to_state).label
+
+    @property
+    def actor_role_label(self) -> str:
+        from gup.roles import Role
+
+        return Role(self.actor_role).label if self.actor_role in Role.values else self.actor_role
+
     def content_for_hash(self) -> bytes:
         content = {
             "dossier": self.dossier_id,

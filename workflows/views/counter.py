@@ -1,0 +1,115 @@
+"""The counter: a clerk's queue and filing for walk-in citizens."""
+
+from django.contrib import messages
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from services.answers import AnswersForm
+from services.models import Service
+from workflows import actions
+from workflows.applicant import ApplicantForm
+from workflows.exceptions import ActionError
+from workflows.forms import DocumentsForm
+from workflows.models import Dossier
+from workflows.states import DossierState as S
+from workflows.views.access import office_staff_required
+from workflows.views.paging import page_of
+
+#: The counter's tabs: what the clerk has to act on first.
+COUNTER_FILTERS = {
+    "to-check": (gettext_lazy("To check"), Q(state__in=[S.SUBMITTED, S.INTAKE])),
+    "payment": (gettext_lazy("Awaiting payment"), Q(state=S.AWAITING_PAYMENT)),
+    "citizen": (
+        gettext_lazy("Waiting for the citizen"),
+        Q(state__in=[S.RETURNED, S.INFORMATION_REQUESTED]),
+    ),
+    "at-institution": (
+        gettext_lazy("At the institution"),
+        Q(state__in=[S.FORWARDED, S.IN_REVIEW, S.INSPECTION, S.PUBLIC_NOTICE, S.APPOINTMENT]),
+    ),
+    "collection": (
+        gettext_lazy("To hand over"),
+        Q(state__in=[S.READY_FOR_COLLECTION, S.REJECTED]),
+    ),
+    "all": (gettext_lazy("All"), Q()),
+}
+
+
+@office_staff_required
+def queue(request):
+    current = request.GET.get("show", "to-check")
+    if current not in COUNTER_FILTERS:
+        current = "to-check"
+    dossiers = (
+        Dossier.objects.visible_to(request.user)
+        .for_queue()
+        .filter(COUNTER_FILTERS[current][1])
+        .order_by("due_date", "id")
+    )
+    return render(
+        request,
+        "counter/queue.html",
+        {
+            "page": page_of(dossiers, request.GET.get("page")),
+            "filters": [(key, label) for key, (label, _q) in COUNTER_FILTERS.items()],
+            "current": current,
+        },
+    )
+
+
+@office_staff_required
+def choose_service(request):
+    services = Service.objects.filter(is_active=True)
+    return render(request, "counter/choose_service.html", {"services": services})
+
+
+@office_staff_required
+def file_dossier(request, service_code):
+    service = get_object_or_404(
+        Service.objects.prefetch_related("fields", "documents"), code=service_code, is_active=True
+    )
+    data = request.POST if request.method == "POST" else None
+    files = request.FILES if request.method == "POST" else None
+    applicant_form = ApplicantForm(data, initial={"language": request.LANGUAGE_CODE})
+    answers_form = AnswersForm(service, data)
+    documents_form = DocumentsForm(service, data, files)
+    forms = (applicant_form, answers_form, documents_form)
+    if request.method == "POST":
+        # Validate every form, not just up to the first invalid one: all errors show at once.
+        validity = [form.is_valid() for form in forms]
+        if all(validity):
+            try:
+                dossier = actions.do_file_at_counter(
+                    request.user,
+                    service,
+                    applicant=applicant_form.cleaned_data,
+                    answers=answers_form.stored_answers(),
+                    documents=documents_form.documents(),
+                )
+            except ActionError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(
+                    request,
+                    _("Dossier %(number)s filed. Give the citizen this number.")
+                    % {"number": dossier.tracking_number},
+                )
+                return redirect("dossier_detail", tracking_number=dossier.tracking_number)
+        else:
+            messages.error(
+                request, _("The dossier was not filed: please correct the fields marked below.")
+            )
+    return render(
+        request,
+        "counter/file.html",
+        {
+            "service": service,
+            "applicant_form": applicant_form,
+            "answers_form": answers_form,
+            "documents_form": documents_form,
+            "forms": forms,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
