@@ -55,6 +55,8 @@ class ApplicantForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", "applicant")
         super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.required = name != "applicant_email"
         self.fields["applicant_commune"].queryset = Commune.objects.select_related("province")
         self.fields["applicant_commune"].label_from_instance = lambda commune: (
             f"{commune.name} ({commune.province.name})"

@@ -40,16 +40,19 @@ class Dossier(DossierLifecycle):
     )
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
 
-    applicant_first_name = models.CharField(_("first name"), max_length=100)
-    applicant_last_name = models.CharField(_("last name"), max_length=100)
-    applicant_national_id = models.CharField(_("national ID number"), max_length=32)
-    applicant_birth_date = models.DateField(_("date of birth"))
-    applicant_phone = models.CharField(_("phone number"), max_length=20)
+    # Drafts fill these in step by step; the database insists on them once the dossier is filed.
+    applicant_first_name = models.CharField(_("first name"), max_length=100, blank=True)
+    applicant_last_name = models.CharField(_("last name"), max_length=100, blank=True)
+    applicant_national_id = models.CharField(_("national ID number"), max_length=32, blank=True)
+    applicant_birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    applicant_phone = models.CharField(_("phone number"), max_length=20, blank=True)
     applicant_email = models.EmailField(_("email"), blank=True)
     applicant_commune = models.ForeignKey(
         "services.Commune",
         verbose_name=_("commune"),
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     applicant_account = models.ForeignKey(
@@ -136,6 +139,20 @@ class Dossier(DossierLifecycle):
                 | Q(state=DossierState.EXPIRED)
                 | Q(state=DossierState.WITHDRAWN)
                 | Q(tracking_number__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="filed_dossiers_have_an_applicant",
+                condition=Q(
+                    state__in=[DossierState.DRAFT, DossierState.EXPIRED, DossierState.WITHDRAWN]
+                )
+                | (
+                    ~Q(applicant_first_name="")
+                    & ~Q(applicant_last_name="")
+                    & ~Q(applicant_national_id="")
+                    & ~Q(applicant_phone="")
+                    & Q(applicant_birth_date__isnull=False)
+                    & Q(applicant_commune__isnull=False)
+                ),
             ),
             models.CheckConstraint(
                 name="rejections_have_reasons",
