@@ -39,7 +39,10 @@ class StepForm(forms.Form):
 
     @property
     def has_visible_inputs(self) -> bool:
-        return self.fields["comment"].required or len(self.fields) > 2
+        """Steps with something to write get their own page; the others are one click."""
+        return (
+            self.step in COMMENT_LABELS or self.fields["comment"].required or len(self.fields) > 2
+        )
 
     def inputs(self) -> dict:
         """Step-specific values for ``workflows.actions.perform``."""

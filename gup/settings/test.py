@@ -17,3 +17,13 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+# One test database per run, so that two runs on one machine (two developers, or a developer and
+# CI) never drop each other's database halfway.
+DATABASES["default"]["TEST"] = {  # noqa: F405
+    "NAME": os.environ.get("GUP_TEST_DATABASE_NAME", f"test_gup_{os.getpid()}")
+}
+
+# Tests serve static files through the finders; nothing is collected.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
