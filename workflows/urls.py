@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workflows.views import counter, dossiers, home, review
+from workflows.views import audit, counter, dossiers, home, review
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -8,6 +8,7 @@ urlpatterns = [
     path("counter/new/", counter.choose_service, name="counter_choose_service"),
     path("counter/new/<slug:service_code>/", counter.file_dossier, name="counter_file"),
     path("review/", review.queue, name="review_queue"),
+    path("audit/", audit.dossiers, name="audit_dossiers"),
     path("dossiers/<str:tracking_number>/", dossiers.detail, name="dossier_detail"),
     path(
         "dossiers/<str:tracking_number>/steps/<slug:step>/",

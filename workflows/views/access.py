@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from gup.roles import INSTITUTION_ROLES, OFFICE_ROLES, STAFF_ROLES
 
 
-def _requires(roles):
+def requires_role(roles):
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
@@ -24,6 +24,6 @@ def _requires(roles):
     return decorator
 
 
-office_staff_required = _requires(OFFICE_ROLES)
-institution_staff_required = _requires(INSTITUTION_ROLES)
-staff_required = _requires(STAFF_ROLES)
+office_staff_required = requires_role(OFFICE_ROLES)
+institution_staff_required = requires_role(INSTITUTION_ROLES)
+staff_required = requires_role(STAFF_ROLES)

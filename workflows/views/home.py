@@ -1,6 +1,6 @@
 from django.shortcuts import redirect, render
 
-from gup.roles import INSTITUTION_ROLES, OFFICE_ROLES
+from gup.roles import INSTITUTION_ROLES, OFFICE_ROLES, Role
 
 
 def home(request):
@@ -10,4 +10,6 @@ def home(request):
         return redirect("counter_queue")
     if user.is_authenticated and user.role in INSTITUTION_ROLES:
         return redirect("review_queue")
+    if user.is_authenticated and user.role == Role.AUDITOR:
+        return redirect("audit_dossiers")
     return render(request, "home.html")

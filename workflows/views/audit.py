@@ -1,0 +1,30 @@
+"""The auditor's door: every dossier, read-only, found by tracking number."""
+
+from django.shortcuts import redirect, render
+
+from gup.roles import Role
+from workflows import tracking
+from workflows.models import Dossier
+from workflows.views.access import requires_role
+from workflows.views.paging import page_of
+
+auditor_required = requires_role({Role.AUDITOR})
+
+
+@auditor_required
+def dossiers(request):
+    wanted = tracking.normalize(request.GET.get("number", ""))
+    visible = Dossier.objects.visible_to(request.user).for_queue()
+    if wanted and visible.filter(tracking_number=wanted).exists():
+        return redirect("dossier_detail", tracking_number=wanted)
+    return render(
+        request,
+        "audit/dossiers.html",
+        {
+            "page": page_of(visible.order_by("-submitted_at", "-id"), request.GET.get("page")),
+            "number": request.GET.get("number", ""),
+            "not_found": bool(wanted),
+            "current": "all",
+            "show_office": True,
+        },
+    )
