@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
@@ -29,7 +30,9 @@ class User(AbstractUser):
         help_text=_("Required for ministry officers and supervisors."),
     )
     phone = models.CharField(_("phone number"), max_length=20, blank=True)
-    preferred_language = models.CharField(_("preferred language"), max_length=8, default="fr")
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=8, default="fr", choices=settings.LANGUAGES
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -38,10 +41,12 @@ class User(AbstractUser):
             models.CheckConstraint(
                 name="office_roles_have_an_office",
                 condition=~Q(role__in=sorted(OFFICE_ROLES)) | Q(office__isnull=False),
+                violation_error_message=_("Clerks and office supervisors need an office."),
             ),
             models.CheckConstraint(
                 name="institution_roles_have_an_institution",
                 condition=~Q(role__in=sorted(INSTITUTION_ROLES)) | Q(institution__isnull=False),
+                violation_error_message=_("Ministry officers and supervisors need an institution."),
             ),
         ]
 

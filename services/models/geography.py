@@ -41,7 +41,7 @@ class Office(models.Model):
 
     code = models.CharField(
         _("code"),
-        max_length=4,
+        max_length=3,
         unique=True,
         help_text=_("Three capital letters, printed at the start of tracking numbers."),
     )
@@ -68,7 +68,9 @@ class Office(models.Model):
         verbose_name_plural = _("GUP offices")
         constraints = [
             models.CheckConstraint(
-                name="office_code_is_three_capitals", condition=models.Q(code__regex=r"^[A-Z]{3}$")
+                name="office_code_is_three_capitals",
+                condition=models.Q(code__regex=r"^[A-Z]{3}$"),
+                violation_error_message=_("The office code is three capital letters, e.g. GIT."),
             )
         ]
 

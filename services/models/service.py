@@ -126,7 +126,7 @@ class ServiceField(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
-        ordering = ["service", "position", "id"]
+        ordering = ["position", "id"]
         verbose_name = _("form field")
         verbose_name_plural = _("form fields")
         constraints = [
@@ -138,6 +138,7 @@ class ServiceField(models.Model):
                 condition=Q(min_value__isnull=True)
                 | Q(max_value__isnull=True)
                 | Q(min_value__lte=models.F("max_value")),
+                violation_error_message=_("The minimum cannot be above the maximum."),
             ),
         ]
 
@@ -201,7 +202,7 @@ class RequiredDocument(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
-        ordering = ["service", "position", "id"]
+        ordering = ["position", "id"]
         verbose_name = _("required document")
         verbose_name_plural = _("required documents")
         constraints = [

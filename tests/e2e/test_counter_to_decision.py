@@ -11,8 +11,8 @@ import pytest
 from django.core.management import call_command
 from PIL import Image
 
-from gup.roles import Role
 from gup.accounts.models import User
+from gup.roles import Role
 from services.models import FieldKind, Institution, Office, Service
 from workflows.models import Dossier
 
@@ -40,7 +40,11 @@ def jpeg_bytes() -> bytes:
 
 def sample_file(document):
     if "application/pdf" in document.accepted_types:
-        return {"name": f"{document.code}.pdf", "mimeType": "application/pdf", "buffer": MINIMAL_PDF}
+        return {
+            "name": f"{document.code}.pdf",
+            "mimeType": "application/pdf",
+            "buffer": MINIMAL_PDF,
+        }
     if "image/png" in document.accepted_types:
         return {"name": f"{document.code}.png", "mimeType": "image/png", "buffer": png_bytes()}
     return {"name": f"{document.code}.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes()}
@@ -73,7 +77,9 @@ def make_user(username, role, **scope):
 @pytest.fixture
 def staff(catalogue):
     return {
-        "clerk_gitega": make_user("clerk.gitega", Role.CLERK, office=Office.objects.get(code="GIT")),
+        "clerk_gitega": make_user(
+            "clerk.gitega", Role.CLERK, office=Office.objects.get(code="GIT")
+        ),
         "clerk_ngozi": make_user("clerk.ngozi", Role.CLERK, office=Office.objects.get(code="NGO")),
         "officer_urbanism": make_user(
             "officer.urbanism", Role.OFFICER, institution=Institution.objects.get(code="urbanism")

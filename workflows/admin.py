@@ -1,0 +1,121 @@
+"""Dossiers in the Django admin: to look, never to change.
+
+A dossier changes only through the action layer (``workflows.actions.perform``), which checks
+the transition, the role and the scope, and writes the hash-chained history in the same
+transaction. An admin form would bypass all of that, so every model here is read-only.
+"""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from gup.roles import Role
+from workflows.models import Attachment, Dossier, HistoryEntry, Payment
+from workflows.states import DossierState
+
+
+class ReadOnlyMixin:
+    """No add, change or delete, whoever asks; viewing follows the usual permissions."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+
+class HistoryInline(ReadOnlyInline):
+    model = HistoryEntry
+    fields = [
+        "position",
+        "at",
+        "transition",
+        "from_state",
+        "to_state",
+        "actor_name",
+        "actor_role",
+        "comment",
+        "is_public",
+    ]
+
+
+class AttachmentInline(ReadOnlyInline):
+    model = Attachment
+    fields = ["document", "original_name", "content_type", "size", "sha256", "uploaded_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("document")
+
+
+class PaymentInline(ReadOnlyInline):
+    model = Payment
+    fields = ["amount_bif", "method", "reference", "recorded_by", "recorded_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("recorded_by")
+
+
+@admin.register(Dossier)
+class DossierAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["tracking_number", "service", "office", "state", "due_date", "institution"]
+    list_filter = ["state", "service", "office", "institution"]
+    list_select_related = ["service", "office", "institution"]
+    search_fields = ["tracking_number", "applicant_last_name", "applicant_first_name"]
+    # No COUNT(*) over the whole table on every search: it is slow with a million dossiers.
+    show_full_result_count = False
+    inlines = [HistoryInline, AttachmentInline, PaymentInline]
+
+
+class ToStateFilter(admin.SimpleListFilter):
+    """Offers the states from the graph: a DISTINCT over the whole history would be slow."""
+
+    title = _("to")
+    parameter_name = "to_state"
+
+    def lookups(self, request, model_admin):
+        return DossierState.choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(to_state=self.value()) if self.value() else queryset
+
+
+class ActorRoleFilter(admin.SimpleListFilter):
+    title = _("role")
+    parameter_name = "actor_role"
+
+    def lookups(self, request, model_admin):
+        return Role.choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(actor_role=self.value()) if self.value() else queryset
+
+
+@admin.register(HistoryEntry)
+class HistoryEntryAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """The audit log, for auditors. Append-only in the model; read-only here."""
+
+    list_display = [
+        "dossier",
+        "position",
+        "at",
+        "transition",
+        "from_state",
+        "to_state",
+        "actor_name",
+        "actor_role",
+    ]
+    list_filter = [ToStateFilter, ActorRoleFilter]
+    list_select_related = ["dossier"]
+    search_fields = ["dossier__tracking_number", "actor_name"]
+    show_full_result_count = False
