@@ -72,6 +72,13 @@ def take_step(request, tracking_number, step):
     except ActionError as error:
         raise Http404 from error
     label = actions.transition_custom(step, "label")
+    if request.method == "GET" and step not in actions.available_transitions(dossier, request.user):
+        # A stale link, or a step that is not (or no longer) this user's to take.
+        messages.error(
+            request,
+            _("“%(step)s” is not possible for you on this dossier now.") % {"step": label},
+        )
+        return redirect("dossier_detail", tracking_number=dossier.tracking_number)
     form = step_form(
         step,
         needs_comment,
