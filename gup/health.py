@@ -27,7 +27,7 @@ def redis_status() -> str:
             settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2
         )
         client.ping()
-    except redis.RedisError as error:
+    except (redis.RedisError, ValueError) as error:  # ValueError: a malformed REDIS_URL
         return f"error: {error.__class__.__name__}"
     return "ok"
 

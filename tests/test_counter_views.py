@@ -184,7 +184,7 @@ def test_queue_issues_the_same_number_of_queries_for_one_or_many_dossiers(
 
 
 def test_overdue_dossiers_stand_out(clerk_client, clerk_gitega, building_permit):
-    with clock_at(datetime.datetime(2025, 1, 6, 9, 0)):
+    with clock_at(datetime.datetime(2025, 1, 6, 9, 0, tzinfo=datetime.UTC)):
         filed_at_counter(clerk_gitega, building_permit)
     page = clerk_client.get(reverse("counter_queue")).content.decode()
     assert 'class="overdue"' in page

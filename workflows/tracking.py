@@ -1,9 +1,10 @@
-"""Tracking numbers a person can read out over the phone: ``GIT-2026-000042-7``.
+"""Tracking numbers a person can read out over the phone: ``GIT-2026-000042-B``.
 
 Office code, year, sequence within the office and year, and a check character computed with the
-Luhn mod N algorithm over the alphabet 0-9A-Z. It catches every single mistyped character and
-every swap of two adjacent characters (except the rare pair that maps to values summing to 36),
-so a clerk who mistypes a number gets "unknown" instead of someone else's dossier.
+Luhn mod N algorithm over the alphabet 0-9A-Z. It catches every single mistyped character, and
+every swap of two adjacent characters but ``0``/``Z``, which this layout never puts side by side
+(letters and digits sit in separate groups). A clerk who mistypes a number gets "unknown" instead
+of someone else's dossier.
 """
 
 import re

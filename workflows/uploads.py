@@ -38,9 +38,10 @@ def _looks_intact(content: bytes, content_type: str) -> bool:
     if content_type == "application/pdf":
         return b"%%EOF" in content[-2048:]
     try:
+        # verify() does not decode JPEG data, so a photo cut off halfway would pass: decode it.
         with Image.open(io.BytesIO(content)) as image:
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+            image.load()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         return False
     return True
 
