@@ -22,6 +22,9 @@ class HistoryEntryQuerySet(models.QuerySet):
     def delete(self):
         raise TypeError("The history is append-only.")
 
+    def bulk_create(self, *args, **kwargs):
+        raise TypeError("History rows are written one by one, each chained to the previous.")
+
 
 class HistoryEntry(models.Model):
     dossier = models.ForeignKey(
