@@ -275,6 +275,8 @@ def auditor(db):
 
 
 @pytest.fixture
-def personas(request):
+def personas(db, request):
     """Every place, service and person above, by fixture name: ``personas.clerk_ngozi``."""
+    # ``db`` is named here, not only reached through getfixturevalue: pytest-django cannot set
+    # the test database up from a fixture requested dynamically.
     return SimpleNamespace(**{name: request.getfixturevalue(name) for name in PLACES + PEOPLE})

@@ -8,6 +8,7 @@ history row. What must happen outside the database is registered to run after co
 
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, OperationalError, transaction
 from django.dispatch import Signal
 from django.utils import timezone
@@ -26,6 +27,7 @@ from workflows.numbering import allocate_tracking_number
 dossier_transitioned = Signal()
 
 LOCK_NOT_AVAILABLE = "55P03"
+UNIQUE_VIOLATION = "23505"
 
 
 # --- Reading a transition's metadata ----------------------------------------------------------
@@ -90,7 +92,8 @@ def _append_history(dossier, name, from_state, user, comment, at):
         transition=name,
         from_state=from_state,
         to_state=dossier.state,
-        actor=user,
+        # A citizen acting through a resume token has no account to point to (TokenHolder).
+        actor=user if isinstance(user, get_user_model()) else None,
         actor_role=user.role if user is not None else "system",
         actor_name=str(user) if user is not None else "GUP",
         comment=comment,
@@ -151,8 +154,16 @@ def perform(dossier_id, name, user, *, comment="", expected_state=None, **inputs
             _run(dossier, name, user, comment=comment, inputs=inputs)
     except IntegrityError as error:
         # Two clerks recording the same mobile-money reference at the same moment, for example.
-        raise DossierConflict() from error
+        # Any other integrity error is a bug, not a conflict: let it surface.
+        if _is_unique_violation(error):
+            raise DossierConflict() from error
+        raise
     return dossier
+
+
+def _is_unique_violation(error) -> bool:
+    pgcode = getattr(error.__cause__, "pgcode", None)
+    return pgcode == UNIQUE_VIOLATION or "UNIQUE constraint failed" in str(error)
 
 
 # --- What each transition needs ---------------------------------------------------------------

@@ -64,6 +64,23 @@ def mandatory_documents_attached(dossier) -> bool:
     return not dossier.missing_mandatory_documents()
 
 
+@condition(
+    _("The applicant's name, national ID number, date of birth, phone and commune are required.")
+)
+def applicant_identified(dossier) -> bool:
+    """A dossier is filed for a known person; drafts may still lack some of these details."""
+    return all(
+        (
+            dossier.applicant_first_name,
+            dossier.applicant_last_name,
+            dossier.applicant_national_id,
+            dossier.applicant_phone,
+            dossier.applicant_birth_date,
+            dossier.applicant_commune_id,
+        )
+    )
+
+
 @condition(_("No routing rule names the institution that decides on this service here."))
 def routing_rule_exists(dossier) -> bool:
     """A dossier can only be forwarded to an institution that a routing rule names."""

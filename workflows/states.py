@@ -77,6 +77,7 @@ class DossierLifecycle(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=S.DRAFT,
         target=S.SUBMITTED,
+        conditions=[can.applicant_identified],
         permission=may.applicant_or_office_staff,
         custom={"label": _("Submit"), "public": True},
     )
@@ -115,6 +116,7 @@ class DossierLifecycle(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=S.RETURNED,
         target=S.SUBMITTED,
+        conditions=[can.applicant_identified],
         permission=may.applicant_or_office_staff,
         custom={"label": _("Resubmit"), "public": True},
     )
