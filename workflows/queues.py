@@ -4,9 +4,13 @@ Deny by default: a role not named here sees nothing.
 """
 
 from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from gup.roles import INSTITUTION_ROLES, OFFICE_ROLES, Role
-from workflows.states import DossierState
+from workflows.states import REVIEW_STATES, DossierState
+
+S = DossierState
 
 
 class DossierQuerySet(models.QuerySet):
@@ -29,3 +33,25 @@ class DossierQuerySet(models.QuerySet):
         return self.select_related("service", "office", "institution", "officer").exclude(
             state=DossierState.DRAFT
         )
+
+
+#: The counter's tabs, first the work the clerk must act on: key → (label, filter).
+COUNTER_TABS = {
+    "to-check": (_("To check"), Q(state__in=[S.SUBMITTED, S.INTAKE])),
+    "payment": (_("Awaiting payment"), Q(state=S.AWAITING_PAYMENT)),
+    "citizen": (_("Waiting for the citizen"), Q(state__in=[S.RETURNED, S.INFORMATION_REQUESTED])),
+    "at-institution": (_("At the institution"), Q(state__in=[S.FORWARDED, *REVIEW_STATES])),
+    "collection": (_("To hand over"), Q(state__in=[S.READY_FOR_COLLECTION, S.REJECTED])),
+    "all": (_("All"), Q()),
+}
+
+
+def review_tabs(user) -> dict:
+    """The review queue's tabs for this officer: key → (label, filter)."""
+    return {
+        "to-claim": (_("To claim"), Q(state=S.FORWARDED)),
+        "mine": (_("My dossiers"), Q(officer=user, state__in=REVIEW_STATES)),
+        "waiting": (_("Waiting for the citizen"), Q(state=S.INFORMATION_REQUESTED)),
+        "decided": (_("Decided, to issue"), Q(state__in=[S.APPROVED, S.ISSUED])),
+        "all": (_("All"), Q()),
+    }

@@ -1,10 +1,8 @@
 """The counter: a clerk's queue and filing for walk-in citizens."""
 
 from django.contrib import messages
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from services.answers import AnswersForm
 from services.models import Service
@@ -13,50 +11,15 @@ from workflows.applicant import ApplicantForm
 from workflows.exceptions import ActionError
 from workflows.forms import DocumentsForm
 from workflows.models import Dossier
-from workflows.states import DossierState as S
+from workflows.queues import COUNTER_TABS
 from workflows.views.access import office_staff_required
-from workflows.views.paging import page_of
-
-#: The counter's tabs: what the clerk has to act on first.
-COUNTER_FILTERS = {
-    "to-check": (gettext_lazy("To check"), Q(state__in=[S.SUBMITTED, S.INTAKE])),
-    "payment": (gettext_lazy("Awaiting payment"), Q(state=S.AWAITING_PAYMENT)),
-    "citizen": (
-        gettext_lazy("Waiting for the citizen"),
-        Q(state__in=[S.RETURNED, S.INFORMATION_REQUESTED]),
-    ),
-    "at-institution": (
-        gettext_lazy("At the institution"),
-        Q(state__in=[S.FORWARDED, S.IN_REVIEW, S.INSPECTION, S.PUBLIC_NOTICE, S.APPOINTMENT]),
-    ),
-    "collection": (
-        gettext_lazy("To hand over"),
-        Q(state__in=[S.READY_FOR_COLLECTION, S.REJECTED]),
-    ),
-    "all": (gettext_lazy("All"), Q()),
-}
+from workflows.views.paging import render_queue
 
 
 @office_staff_required
 def queue(request):
-    current = request.GET.get("show", "to-check")
-    if current not in COUNTER_FILTERS:
-        current = "to-check"
-    dossiers = (
-        Dossier.objects.visible_to(request.user)
-        .for_queue()
-        .filter(COUNTER_FILTERS[current][1])
-        .order_by("due_date", "id")
-    )
-    return render(
-        request,
-        "counter/queue.html",
-        {
-            "page": page_of(dossiers, request.GET.get("page")),
-            "filters": [(key, label) for key, (label, _q) in COUNTER_FILTERS.items()],
-            "current": current,
-        },
-    )
+    dossiers = Dossier.objects.visible_to(request.user)
+    return render_queue(request, "counter/queue.html", dossiers, COUNTER_TABS)
 
 
 @office_staff_required

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from django.shortcuts import render
+
 PAGE_SIZE = 50
 
 
@@ -21,3 +23,20 @@ def page_of(queryset, raw_number, size: int = PAGE_SIZE) -> Page:
     start = (number - 1) * size
     rows = list(queryset[start : start + size + 1])
     return Page(rows=rows[:size], number=number, has_previous=number > 1, has_next=len(rows) > size)
+
+
+def render_queue(request, template: str, queryset, tabs: dict):
+    """A queue screen: the chosen tab (the first by default), ordered by expected date, paged."""
+    current = request.GET.get("show")
+    if current not in tabs:
+        current = next(iter(tabs))
+    dossiers = queryset.for_queue().filter(tabs[current][1]).order_by("due_date", "id")
+    return render(
+        request,
+        template,
+        {
+            "page": page_of(dossiers, request.GET.get("page")),
+            "filters": [(key, label) for key, (label, _filter) in tabs.items()],
+            "current": current,
+        },
+    )
