@@ -139,7 +139,11 @@ fmt: $(STAMP) ## Fix what ruff can fix, and format
 
 .PHONY: messages
 messages: system-libs $(STAMP) ## Extract strings for fr, rn, en, then compile them
-	$(DEV_ENV) $(MANAGE) makemessages -l fr -l rn -l en --ignore=.venv
+	$(DEV_ENV) $(MANAGE) makemessages -l fr -l rn -l en --ignore=.venv --ignore=tests --no-obsolete
+	@# Django ships no Kirundi: its own form and auth messages are kept in django-builtin.po and
+	@# merged back, since makemessages --no-obsolete drops what our code does not use.
+	msgcat --use-first -o locale/rn/LC_MESSAGES/django.po \
+		locale/rn/LC_MESSAGES/django.po locale/rn/django-builtin.po
 	$(DEV_ENV) $(MANAGE) compilemessages --ignore=.venv
 
 .PHONY: migrations

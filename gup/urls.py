@@ -8,5 +8,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("gup.accounts.urls")),
+    path("services/", include("services.urls")),
+    path("", include("workflows.citizen_urls")),
     path("", include("workflows.urls")),
 ]

@@ -11,6 +11,7 @@ Nothing browser-specific lives here: that is ``tests/e2e/conftest.py``.
 from types import SimpleNamespace
 
 import pytest
+from django.utils import translation
 
 from tests.factories import (
     CommuneFactory,
@@ -51,6 +52,13 @@ PEOPLE = (
     "administrator",
     "auditor",
 )
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Domain messages in English, as the assertions are written (screens choose their own)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,7 @@ import threading
 
 import pytest
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests.factories import UserFactory, dossier_in_state, sample_upload
 from workflows.actions import do_file_at_counter, perform
@@ -27,8 +27,10 @@ def race(attempts):
     """Run every callable in its own thread, all released at once; return result or error each."""
     barrier = threading.Barrier(len(attempts))
     outcomes = [None] * len(attempts)
+    language = translation.get_language()  # the active language is per thread
 
     def run(index, attempt):
+        translation.activate(language)
         try:
             connection.ensure_connection()  # connect first, so that only the attempts race
             barrier.wait(timeout=10)

@@ -4,7 +4,30 @@ django-fsm calls these as ``permission(dossier, user)``. ``user`` is None only f
 (scheduled jobs), which is allowed exactly the transitions marked ``system_only``.
 """
 
+from dataclasses import dataclass
+
+from django.utils.translation import gettext
+
 from gup.roles import Role, works_at_institution, works_at_office
+
+
+@dataclass(frozen=True)
+class TokenHolder:
+    """A citizen without an account who proved, with its secret resume token, that a dossier is
+    theirs (``workflows.online.holder_for``). They act on that one dossier and nothing else.
+
+    It has no ``pk`` on purpose: code that expects an account (``visible_to``, ownership checks)
+    fails loudly instead of matching every dossier that has no account.
+    """
+
+    dossier_id: int
+    name: str = ""
+    is_authenticated = True
+    is_active = True
+    role = Role.CITIZEN
+
+    def __str__(self):
+        return self.name or gettext("Citizen (resume link)")
 
 
 def _is_person(user) -> bool:
@@ -17,13 +40,12 @@ def office_staff(dossier, user) -> bool:
 
 
 def applicant(dossier, user) -> bool:
-    """The citizen whose account filed the dossier."""
-    return (
-        _is_person(user)
-        and user.role == Role.CITIZEN
-        and dossier.applicant_account_id is not None
-        and dossier.applicant_account_id == user.pk
-    )
+    """The citizen whose account filed the dossier, or who holds its resume token."""
+    if not _is_person(user) or user.role != Role.CITIZEN:
+        return False
+    if isinstance(user, TokenHolder):
+        return dossier.pk is not None and user.dossier_id == dossier.pk
+    return dossier.applicant_account_id is not None and dossier.applicant_account_id == user.pk
 
 
 def applicant_or_office_staff(dossier, user) -> bool:

@@ -22,6 +22,9 @@ class DossierQuerySet(models.QuerySet):
         if user.role in INSTITUTION_ROLES and user.institution_id:
             # An institution sees a dossier from the moment it is forwarded to it.
             return self.filter(institution_id=user.institution_id)
+        if user.role == Role.CITIZEN and getattr(user, "dossier_id", None) is not None:
+            # A resume-link holder (workflows.permissions.TokenHolder): that one dossier.
+            return self.filter(pk=user.dossier_id)
         if user.role == Role.CITIZEN:
             return self.filter(applicant_account_id=user.pk)
         if user.role == Role.AUDITOR:

@@ -89,6 +89,8 @@ LANGUAGES = [
     ("en", _("English")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Date and number formats for Kirundi, which Django does not ship (gup/formats/rn/formats.py).
+FORMAT_MODULE_PATH = ["gup.formats"]
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 TIME_ZONE = "Africa/Bujumbura"
 USE_I18N = True
@@ -140,3 +142,11 @@ LOGGING = {
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "GUP <noreply@gup.gov.bi>")
+
+# The public status page (/track/) and the resume links: failed attempts per client IP and
+# period before the client is told to wait. Counted in the default cache (Redis in production
+# and tests). Behind a reverse proxy, RATELIMIT_IP_META_KEY names the header with the client IP
+# (e.g. HTTP_X_REAL_IP); django_ratelimit is not in INSTALLED_APPS because its system check
+# rejects the locmem cache of the embedded default.
+GUP_TRACK_RATE = env_str("GUP_TRACK_RATE", "10/15m")
+RATELIMIT_IP_META_KEY = env_str("RATELIMIT_IP_META_KEY", "") or None

@@ -119,6 +119,19 @@ class Dossier(DossierLifecycle):
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decision_reasons = models.TextField(_("reasons for the decision"), blank=True)
 
+    # Online filing. The resume token is a secret the citizen holds (in a link sent to them);
+    # only its SHA-256 is stored, so a database leak does not open anyone's dossier.
+    resume_token_hash = models.CharField(max_length=64, blank=True, editable=False)
+    current_step = models.CharField(
+        _("furthest step of the online form"),
+        max_length=32,
+        blank=True,
+        help_text=_("Where the citizen resumes an unfinished online application."),
+    )
+    resume_link_sent_to = models.CharField(
+        _("resume link sent to"), max_length=254, blank=True, editable=False
+    )
+
     objects = DossierQuerySet.as_manager()
 
     class Meta:
@@ -128,6 +141,11 @@ class Dossier(DossierLifecycle):
             models.Index(fields=["office", "state", "due_date"], name="dossier_office_queue"),
             models.Index(
                 fields=["institution", "state", "due_date"], name="dossier_institution_queue"
+            ),
+            # The "All" tabs: one scope, ordered by expected date, read page by page.
+            models.Index(fields=["office", "due_date", "id"], name="dossier_office_by_due"),
+            models.Index(
+                fields=["institution", "due_date", "id"], name="dossier_institution_by_due"
             ),
             models.Index(fields=["applicant_account", "-created_at"], name="dossier_citizen_list"),
             models.Index(fields=["state", "created_at"], name="dossier_state_age"),
@@ -153,6 +171,11 @@ class Dossier(DossierLifecycle):
                     & Q(applicant_birth_date__isnull=False)
                     & Q(applicant_commune__isnull=False)
                 ),
+            ),
+            models.UniqueConstraint(
+                fields=["resume_token_hash"],
+                condition=~Q(resume_token_hash=""),
+                name="resume_token_hash_unique",
             ),
             models.CheckConstraint(
                 name="rejections_have_reasons",

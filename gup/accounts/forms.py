@@ -1,0 +1,127 @@
+"""Citizen accounts: sign up and sign in with a phone number or an email address.
+
+The phone number (in E.164 form) or the lower-cased email is the account's user name, so the
+same person typing "79 12 34 56" or "+257 79123456" reaches the same account.
+"""
+
+from django import forms
+from django.contrib.auth import authenticate, get_user_model, password_validation
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext_lazy as _
+
+from gup.roles import Role
+from workflows.applicant import normalize_phone
+
+IDENTIFIER_LABEL = _("Phone number or email")
+IDENTIFIER_HELP = _("For example 79 12 34 56 or aline@example.bi")
+
+
+def normalize_identifier(raw: str) -> tuple[str, str]:
+    """("email" or "phone", the user name it stands for); ValidationError if it is neither."""
+    raw = (raw or "").strip()
+    if "@" in raw:
+        validate_email(raw)
+        return "email", raw.lower()
+    return "phone", normalize_phone(raw)
+
+
+def _identifier_field():
+    return forms.CharField(
+        label=IDENTIFIER_LABEL,
+        help_text=IDENTIFIER_HELP,
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
+    )
+
+
+class SignUpForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    identifier = _identifier_field()
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters, not only digits, not a common password."),
+    )
+    password2 = forms.CharField(
+        label=_("The same password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean_identifier(self):
+        kind, username = normalize_identifier(self.cleaned_data["identifier"])
+        if get_user_model().objects.filter(username__iexact=username).exists():
+            raise ValidationError(
+                _("An account already uses this phone number or email. Sign in instead."),
+                code="taken",
+            )
+        self.kind = kind
+        return username
+
+    def clean(self):
+        cleaned = super().clean()
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords are different."))
+        elif first:
+            candidate = get_user_model()(
+                username=cleaned.get("identifier", ""),
+                first_name=cleaned.get("first_name", ""),
+                last_name=cleaned.get("last_name", ""),
+            )
+            try:
+                password_validation.validate_password(first, candidate)
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+    def save(self, *, language: str):
+        """Create the citizen's account."""
+        data = self.cleaned_data
+        username = data["identifier"]
+        return get_user_model().objects.create_user(
+            username=username,
+            password=data["password1"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            email=username if self.kind == "email" else "",
+            phone=username if self.kind == "phone" else "",
+            role=Role.CITIZEN,
+            preferred_language=language,
+        )
+
+
+class SignInForm(forms.Form):
+    identifier = _identifier_field()
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, request, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+        self.user = None
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        try:
+            _kind, username = normalize_identifier(cleaned["identifier"])
+        except ValidationError:
+            username = None
+        user = username and authenticate(
+            self.request, username=username, password=cleaned["password"]
+        )
+        # One message for an unknown account and a wrong password: no way to probe for accounts.
+        if not user or user.role != Role.CITIZEN:
+            raise ValidationError(
+                _("Wrong phone number, email or password. Try again."), code="invalid_login"
+            )
+        self.user = user
+        return cleaned

@@ -1,0 +1,22 @@
+"""The citizen portal's URLs. Dossiers are named by their public id, never by database id."""
+
+from django.urls import path
+
+from workflows.views import citizen, citizen_dossiers
+
+urlpatterns = [
+    path("services/<slug:service_code>/apply/", citizen.start, name="citizen_start"),
+    path("apply/<uuid:public_id>/submit/", citizen.submit, name="citizen_submit"),
+    path("apply/<uuid:public_id>/done/", citizen.done, name="citizen_done"),
+    path("apply/<uuid:public_id>/<slug:step>/", citizen.step, name="citizen_step"),
+    path("resume/<str:token>/", citizen.resume, name="citizen_resume"),
+    path("track/", citizen_dossiers.track, name="track"),
+    path("my-dossiers/", citizen_dossiers.my_dossiers, name="my_dossiers"),
+    path("my-dossiers/<uuid:public_id>/", citizen_dossiers.follow, name="citizen_follow"),
+    path("my-dossiers/<uuid:public_id>/answer/", citizen_dossiers.answer, name="citizen_answer"),
+    path(
+        "my-dossiers/<uuid:public_id>/withdraw/",
+        citizen_dossiers.withdraw,
+        name="citizen_withdraw",
+    ),
+]

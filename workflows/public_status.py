@@ -1,0 +1,218 @@
+"""What anyone may learn about a dossier at /track/, and the lookup that guards it.
+
+The tracking number is printed on receipts and read out at counters, so it is not a secret: the
+lookup also asks for the last four digits of the phone number given at filing, answers an
+unknown number and a wrong combination in exactly the same way, and slows down a client that
+keeps failing (a per-IP limit in the shared cache). What it returns carries no personal data:
+no name, no ID number, no phone, no answers, no comment, no staff name; only the service, the
+office, the state in plain words, the dates and what the citizen must do next.
+"""
+
+import hmac
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django_ratelimit import ALL
+from django_ratelimit.core import get_usage
+
+from workflows import tracking
+from workflows.models import Dossier
+from workflows.states import WAITING_FOR_CITIZEN_STATES
+from workflows.states import DossierState as S
+
+TRACK_GROUP = "gup.track"
+RESUME_GROUP = "gup.resume"
+
+
+@dataclass(frozen=True)
+class TimelineStep:
+    at: object
+    label: str
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class PublicStatus:
+    tracking_number: str
+    service: str
+    state: str
+    state_label: str
+    office: str
+    submitted_at: object
+    due_date: object
+    is_overdue: bool
+    is_paused: bool
+    next_step: str
+    timeline: tuple[TimelineStep, ...]
+
+
+def _date(value) -> str:
+    return formats.date_format(value, "DATE_FORMAT") if value else _("a date still to be set")
+
+
+def what_to_do(dossier) -> str:
+    """What the citizen must do next, in plain words, for the dossier's state."""
+    office = str(dossier.office)
+    state = dossier.state
+    if state == S.DRAFT:
+        return _("This application has not been sent yet.")
+    if state in (S.SUBMITTED, S.INTAKE):
+        return _(
+            "Nothing for now: the office checks that your dossier is complete. You will be "
+            "told if anything is missing."
+        )
+    if state == S.RETURNED:
+        return _(
+            "The office returned your dossier for correction. Open it with your link or your "
+            "account to read what to correct and answer online, or go to %(office)s."
+        ) % {"office": office}
+    if state == S.AWAITING_PAYMENT:
+        amount = formats.number_format(
+            max((dossier.service.fee_bif or 0) - dossier.total_paid(), 0), force_grouping=True
+        )
+        return _(
+            "Pay the fee of %(amount)s BIF at %(office)s (cash or bank) or by mobile money, and "
+            "keep the receipt."
+        ) % {"amount": amount, "office": office}
+    if state in (S.FORWARDED, S.IN_REVIEW):
+        return _("Nothing for now: the institution that decides is examining your dossier.")
+    if state == S.INFORMATION_REQUESTED:
+        return _(
+            "The institution needs information from you. Open your dossier with your link or "
+            "your account to read the questions and answer online, or go to %(office)s."
+        ) % {"office": office}
+    if state == S.INSPECTION:
+        return _("An inspector will visit the site on %(date)s. Make sure they can get in.") % {
+            "date": _date(dossier.step_date)
+        }
+    if state == S.PUBLIC_NOTICE:
+        return _(
+            "Your request is published until %(date)s so that anyone may object. Nothing to do."
+        ) % {"date": _date(dossier.public_notice_ends_on)}
+    if state == S.APPOINTMENT:
+        return _(
+            "Come in person to %(office)s on %(date)s with your national ID card, for the photo "
+            "and fingerprints."
+        ) % {"office": office, "date": _date(dossier.step_date)}
+    if state in (S.APPROVED, S.ISSUED):
+        return _(
+            "Your request was approved. The document is being prepared: you will be told when "
+            "it is ready."
+        )
+    if state == S.READY_FOR_COLLECTION:
+        return _("Your document is ready. Collect it at %(office)s with your national ID card.") % {
+            "office": office
+        }
+    if state in (S.REJECTED, S.CLOSED):
+        return _("Your request was refused. Ask %(office)s for the written reasons.") % {
+            "office": office
+        }
+    if state == S.COLLECTED:
+        return _("You have collected your document. Nothing more to do.")
+    if state == S.WITHDRAWN:
+        return _("This request was withdrawn. Nothing more to do.")
+    return _("This application was abandoned before it was sent.")
+
+
+def public_status(dossier, *, with_comments: bool = False) -> PublicStatus:
+    """The reduced view of a dossier. ``with_comments`` only for the applicant themselves."""
+    entries = dossier.history.public().order_by("position").only("at", "to_state", "comment")
+    return PublicStatus(
+        tracking_number=dossier.tracking_number or "",
+        service=dossier.service.name,
+        state=dossier.state,
+        state_label=dossier.state_label,
+        office=str(dossier.office),
+        submitted_at=dossier.submitted_at,
+        due_date=dossier.due_date,
+        is_overdue=dossier.is_overdue,
+        is_paused=dossier.state in WAITING_FOR_CITIZEN_STATES,
+        next_step=what_to_do(dossier),
+        timeline=tuple(
+            TimelineStep(
+                at=entry.at,
+                label=entry.to_state_label,
+                comment=entry.comment if with_comments else "",
+            )
+            for entry in entries
+        ),
+    )
+
+
+def _last_digits(phone: str) -> str:
+    return re.sub(r"\D", "", phone or "")[-4:]
+
+
+def lookup(tracking_number: str, last_digits: str) -> PublicStatus | None:
+    """The status of the filed dossier with this number and phone ending; None otherwise.
+
+    None for an unknown number, a wrong ending and a draft alike: the caller cannot tell which.
+    """
+    number = tracking.normalize(tracking_number)
+    digits = re.sub(r"\D", "", last_digits or "")
+    dossier = (
+        Dossier.objects.select_related("service", "office")
+        .exclude(state=S.DRAFT)
+        .filter(tracking_number=number)
+        .first()
+        if tracking.is_valid(number)
+        else None
+    )
+    expected = _last_digits(dossier.applicant_phone) if dossier else "----"
+    # Compared in constant time, and compared even when there is no dossier.
+    matches = hmac.compare_digest(expected.encode(), digits.encode())
+    if dossier is None or len(digits) != 4 or not matches:
+        return None
+    return public_status(dossier)
+
+
+# --- Slowing down guessing --------------------------------------------------------------------
+
+
+def _usage(request, group: str, *, increment: bool):
+    return get_usage(
+        request,
+        group=group,
+        key="ip",
+        rate=settings.GUP_TRACK_RATE,
+        method=ALL,
+        increment=increment,
+    )
+
+
+def locked_for(request, group: str = TRACK_GROUP) -> int:
+    """Seconds this client must wait before trying again; 0 when it may try now."""
+    usage = _usage(request, group, increment=False)
+    if usage is None:
+        return 0
+    if usage["should_limit"] or usage["count"] >= usage["limit"]:
+        return max(usage["time_left"], 1)
+    return 0
+
+
+def is_locked_out(request, group: str = TRACK_GROUP) -> bool:
+    return locked_for(request, group) > 0
+
+
+def record_failure(request, group: str = TRACK_GROUP) -> None:
+    _usage(request, group, increment=True)
+
+
+class TooManyAttempts(Exception):
+    def __init__(self, seconds: int):
+        self.seconds = seconds
+        super().__init__(seconds)
+
+
+def rate_limited_lookup(request, tracking_number: str, last_digits: str) -> PublicStatus | None:
+    """``lookup``, refused with TooManyAttempts once this client has failed too often."""
+    seconds = locked_for(request)
+    if seconds:
+        raise TooManyAttempts(seconds)
+    status = lookup(tracking_number, last_digits)
+    if status is None:
+        record_failure(request)
+    return status
