@@ -4,26 +4,13 @@ may not see, so that their existence does not leak."""
 import pytest
 from django.urls import reverse
 
+from tests.conftest import PEOPLE
 from tests.factories import PASSWORD, DossierFactory
 from workflows.states import DossierState as S
 
 pytestmark = pytest.mark.django_db
 
-EVERYONE = [
-    "anonymous",
-    "citizen",
-    "other_citizen",
-    "clerk_gitega",
-    "supervisor_gitega",
-    "clerk_ngozi",
-    "officer_urbanism",
-    "other_officer_urbanism",
-    "supervisor_urbanism",
-    "officer_migration",
-    "officer_land_registry",
-    "administrator",
-    "auditor",
-]
+EVERYONE = ["anonymous", *PEOPLE]
 OFFICE_STAFF = {"clerk_gitega", "supervisor_gitega", "clerk_ngozi"}
 INSTITUTION_STAFF = {
     "officer_urbanism",
