@@ -53,19 +53,27 @@ def available_transitions(dossier, user) -> list[str]:
     return [t.name for t in dossier.get_available_user_state_transitions(user)]
 
 
-def blocked_transitions(dossier, user) -> list[tuple[str, list[str]]]:
-    """Steps this user could take from this state but whose conditions fail, with the reasons.
+def step_options(dossier, user) -> tuple[list[str], list[tuple[str, list[str]]]]:
+    """The steps this user may take now, and those whose conditions fail, with the reasons.
 
-    Shown under the buttons, so that a clerk sees *why* "Forward" is not there yet.
+    The blocked ones are shown under the buttons, so that a clerk sees *why* "Forward" is not
+    there yet. One pass: every condition is evaluated once.
     """
-    blocked = []
+    available, blocked = [], []
     for transition in dossier.get_all_state_transitions():
         if transition.source != dossier.state or not transition.has_perm(dossier, user):
             continue
         problems = unmet(transition.conditions, dossier)
         if problems:
             blocked.append((transition.name, problems))
-    return blocked
+        else:
+            available.append(transition.name)
+    return available, blocked
+
+
+def blocked_transitions(dossier, user) -> list[tuple[str, list[str]]]:
+    """The steps of ``step_options`` whose conditions fail, with the reasons."""
+    return step_options(dossier, user)[1]
 
 
 # --- The engine -------------------------------------------------------------------------------

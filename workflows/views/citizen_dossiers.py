@@ -66,27 +66,19 @@ def answer(request, public_id):
         initial={"expected_state": dossier.state},
         needs_comment=bool(actions.transition_custom(step, "needs_comment")),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            online.answer_office(
-                dossier.pk,
-                principal,
-                comment=form.cleaned_data["comment"],
-                documents=form.documents(),
-                expected_state=form.cleaned_data["expected_state"],
-            )
-        except DossierConflict as error:
-            messages.error(request, error.message)
-        except ActionError as error:
-            return refused(request, error, dossier)
-        else:
-            messages.success(request, _("Thank you: your answer was sent."))
-            return redirect("citizen_follow", public_id=public_id)
-    return render(
+    return _submit_to_domain(
         request,
-        "citizen/answer.html",
-        {"dossier": dossier, "form": form, "forms": [form]},
-        status=400 if request.method == "POST" else 200,
+        dossier,
+        form,
+        lambda data: online.answer_office(
+            dossier.pk,
+            principal,
+            comment=data["comment"],
+            documents=form.documents(),
+            expected_state=data["expected_state"],
+        ),
+        done=_("Thank you: your answer was sent."),
+        template="citizen/answer.html",
     )
 
 
@@ -99,24 +91,40 @@ def withdraw(request, public_id):
         request.POST if request.method == "POST" else None,
         initial={"expected_state": dossier.state},
     )
+    return _submit_to_domain(
+        request,
+        dossier,
+        form,
+        lambda data: online.withdraw(
+            dossier.pk,
+            principal,
+            comment=data["comment"],
+            expected_state=data["expected_state"],
+        ),
+        done=_("Your request was withdrawn."),
+        template="citizen/withdraw.html",
+    )
+
+
+def _submit_to_domain(request, dossier, form, act, *, done, template):
+    """On a valid POST, run ``act(cleaned_data)``; back to the dossier when it worked.
+
+    A conflict (the dossier moved on meanwhile) is shown on the same form; any other refusal
+    gets the refusal page.
+    """
     if request.method == "POST" and form.is_valid():
         try:
-            online.withdraw(
-                dossier.pk,
-                principal,
-                comment=form.cleaned_data["comment"],
-                expected_state=form.cleaned_data["expected_state"],
-            )
+            act(form.cleaned_data)
         except DossierConflict as error:
             messages.error(request, error.message)
         except ActionError as error:
             return refused(request, error, dossier)
         else:
-            messages.success(request, _("Your request was withdrawn."))
-            return redirect("citizen_follow", public_id=public_id)
+            messages.success(request, done)
+            return redirect("citizen_follow", public_id=dossier.public_id)
     return render(
         request,
-        "citizen/withdraw.html",
+        template,
         {"dossier": dossier, "form": form, "forms": [form]},
         status=400 if request.method == "POST" else 200,
     )

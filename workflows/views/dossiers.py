@@ -26,7 +26,7 @@ def visible_dossier(request, tracking_number) -> Dossier:
     )
 
 
-def step_buttons(dossier, user) -> list[dict]:
+def step_buttons(dossier, names) -> list[dict]:
     return [
         {
             "name": name,
@@ -37,17 +37,14 @@ def step_buttons(dossier, user) -> list[dict]:
                 initial={"expected_state": dossier.state},
             ),
         }
-        for name in actions.available_transitions(dossier, user)
+        for name in names
     ]
 
 
 @staff_required
 def detail(request, tracking_number):
     dossier = visible_dossier(request, tracking_number)
-    blocked = [
-        {"label": actions.transition_custom(name, "label"), "reasons": reasons}
-        for name, reasons in actions.blocked_transitions(dossier, request.user)
-    ]
+    available, blocked = actions.step_options(dossier, request.user)
     return render(
         request,
         "dossiers/detail.html",
@@ -57,8 +54,11 @@ def detail(request, tracking_number):
             "attachments": dossier.attachments.select_related("document"),
             "payments": dossier.payments.all(),
             "history": dossier.history.select_related("actor"),
-            "steps": step_buttons(dossier, request.user),
-            "blocked_steps": blocked,
+            "steps": step_buttons(dossier, available),
+            "blocked_steps": [
+                {"label": actions.transition_custom(name, "label"), "reasons": reasons}
+                for name, reasons in blocked
+            ],
         },
     )
 
