@@ -50,6 +50,17 @@ def resume_link(request, dossier) -> str:
     return request.build_absolute_uri(reverse("citizen_resume", args=[raw])) if raw else ""
 
 
+def held_or_owned(request) -> Q:
+    """Dossiers this browser holds a resume link for, or that the signed-in citizen owns.
+
+    A candidate filter only: ``online.holder_for`` still decides, dossier by dossier.
+    """
+    mine = Q(public_id__in=list(held_tokens(request)))
+    if request.user.is_authenticated:
+        mine |= Q(applicant_account=request.user)
+    return mine
+
+
 def citizen_dossier(request, public_id):
     """The dossier and who acts on it for the citizen; 404 for anyone else."""
     dossier = (
@@ -89,10 +100,9 @@ def start(request, service_code):
         else:
             hold(request, dossier, raw)
             return redirect("citizen_step", public_id=dossier.public_id, step=online.APPLICANT)
-    mine = Q(public_id__in=list(held_tokens(request)))
-    if request.user.is_authenticated:
-        mine |= Q(applicant_account=request.user)
-    drafts = Dossier.objects.filter(mine, service=service, state=S.DRAFT).order_by("-updated_at")
+    drafts = Dossier.objects.filter(
+        held_or_owned(request), service=service, state=S.DRAFT
+    ).order_by("-updated_at")
     return render(
         request,
         "citizen/start.html",

@@ -4,7 +4,6 @@ import math
 
 from django import forms
 from django.contrib import messages
-from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,17 +13,20 @@ from workflows.exceptions import ActionError, DossierConflict
 from workflows.models import Dossier
 from workflows.states import DossierState as S
 from workflows.tracking import is_valid, normalize
-from workflows.views.citizen import citizen_dossier, held_tokens, refused, resume_link
+from workflows.views.citizen import (
+    citizen_dossier,
+    held_or_owned,
+    held_tokens,
+    refused,
+    resume_link,
+)
 from workflows.views.citizen_forms import AnswerForm, WithdrawForm
 
 
 def my_dossiers(request):
     """The signed-in citizen's dossiers, and those this browser holds a link for."""
-    mine = Q(public_id__in=list(held_tokens(request)))
-    if request.user.is_authenticated:
-        mine |= Q(applicant_account=request.user)
     candidates = (
-        Dossier.objects.filter(mine)
+        Dossier.objects.filter(held_or_owned(request))
         .exclude(state=S.EXPIRED)
         .select_related("service", "office")
         .order_by("-created_at")[:100]
