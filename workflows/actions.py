@@ -1,172 +1,134 @@
-"""The one way to change a dossier.
+"""The one door for every write to a dossier: ``perform(dossier_id, kind, actor, ...)``.
 
-Views, the admin, jobs and (later) the exchange call these functions; nothing else calls a
-transition or saves a dossier's state. Each action is one transaction: lock the row, check the
-state the user saw, the permission and the conditions, run the transition, save, and append the
-history row. What must happen outside the database is registered to run after commit.
+Views, the admin, jobs and (later) the exchange call ``perform`` with the name of an event
+(``workflows.events``): a transition such as ``approve``, or a write that is not one, such as
+``filed_at_counter`` or ``draft_saved``. Every event runs the same way, in one transaction:
+
+1. lock the dossier's row (waiting, for a citizen's double click; NOWAIT where staff compete);
+2. check the state the user saw, then the event's permission and conditions;
+3. validate its inputs, in the domain, whatever the channel;
+4. apply it (the transition, and the records it leaves), save;
+5. append its history row;
+6. declare its side effects (``workflows.effects``), which run only once the change is committed.
+
+Files written during the event are removed again if it fails. Nothing else in the code base
+calls a transition method or writes a dossier's state: ``guard_transitions`` makes sure of it.
 """
 
-import datetime
+import contextvars
+from contextlib import contextmanager
 
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, OperationalError, transaction
-from django.dispatch import Signal
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
+from django_fsm.signals import pre_transition
 
-from gup.roles import OFFICE_ROLES
-from workflows import uploads
-from workflows.conditions import unmet
-from workflows.deadlines import add_working_days
-from workflows.exceptions import DossierConflict, InvalidInput, NotAllowed, TransitionRefused
-from workflows.models import Attachment, Channel, Dossier, HistoryEntry, Payment, PaymentMethod
-from workflows.numbering import allocate_tracking_number
-
-#: Sent after commit, once per transition: ``sender=Dossier, dossier_id, transition``.
-dossier_transitioned = Signal()
+from workflows import effects, events
+from workflows.actors import as_actor
+from workflows.events import AlreadyDone, Context
+from workflows.exceptions import DossierConflict, NotAllowed
+from workflows.models import Dossier, HistoryEntry
+from workflows.uploads import StoredFiles
 
 LOCK_NOT_AVAILABLE = "55P03"
 UNIQUE_VIOLATION = "23505"
 
-
-# --- Reading a transition's metadata ----------------------------------------------------------
-
-
-def transition_meta(name: str):
-    """The django-fsm Transition objects declared for ``name`` (one per source state)."""
-    method = getattr(Dossier, name, None)
-    meta = getattr(method, "_django_fsm", None)
-    if meta is None:
-        raise TransitionRefused(_("Unknown step."))
-    return meta
+_inside_perform = contextvars.ContextVar("inside_perform", default=False)
 
 
-def transition_custom(name: str, key: str, default=None):
-    meta = transition_meta(name)
-    first = next(iter(meta.transitions.values()))
-    return first.custom.get(key, default)
+def perform(dossier_id, kind: str, actor, *, comment="", expected_state=None, **inputs) -> Dossier:
+    """Take the event ``kind`` on the dossier (``dossier_id`` None for events that create one).
 
-
-def available_transitions(dossier, user) -> list[str]:
-    """The names of the steps this user may take on this dossier now: exactly its buttons."""
-    return [t.name for t in dossier.get_available_user_state_transitions(user)]
-
-
-def step_options(dossier, user) -> tuple[list[str], list[tuple[str, list[str]]]]:
-    """The steps this user may take now, and those whose conditions fail, with the reasons.
-
-    The blocked ones are shown under the buttons, so that a clerk sees *why* "Forward" is not
-    there yet. One pass: every condition is evaluated once.
+    ``actor`` is an ``Actor`` (a request's user is made one). ``expected_state`` is the state
+    the user saw when they chose the step: if the dossier has moved on since, the step is
+    refused as a conflict rather than applied to a state they never saw. Raises an ActionError
+    subclass; on any error nothing is changed and no file is left behind.
     """
-    available, blocked = [], []
-    for transition in dossier.get_all_state_transitions():
-        if transition.source != dossier.state or not transition.has_perm(dossier, user):
-            continue
-        problems = unmet(transition.conditions, dossier)
-        if problems:
-            blocked.append((transition.name, problems))
-        else:
-            available.append(transition.name)
-    return available, blocked
-
-
-def blocked_transitions(dossier, user) -> list[tuple[str, list[str]]]:
-    """The steps of ``step_options`` whose conditions fail, with the reasons."""
-    return step_options(dossier, user)[1]
-
-
-# --- The engine -------------------------------------------------------------------------------
-
-
-def _lock(dossier_id) -> Dossier:
-    try:
-        return (
-            Dossier.objects.select_for_update(nowait=True, of=("self",))
-            .select_related("service", "office__province")
-            .get(pk=dossier_id)
-        )
-    except OperationalError as error:
-        if getattr(getattr(error, "__cause__", None), "pgcode", None) == LOCK_NOT_AVAILABLE:
-            raise DossierConflict() from error
-        raise
-
-
-def _append_history(dossier, name, from_state, user, comment, at):
-    previous = dossier.history.order_by("-position").only("position", "hash").first()
-    HistoryEntry.objects.create(
-        dossier=dossier,
-        position=(previous.position + 1) if previous else 1,
-        transition=name,
-        from_state=from_state,
-        to_state=dossier.state,
-        # A citizen acting through a resume token has no account to point to (TokenHolder).
-        actor=user if isinstance(user, get_user_model()) else None,
-        actor_role=user.role if user is not None else "system",
-        actor_name=str(user) if user is not None else "GUP",
-        comment=comment,
-        is_public=bool(transition_custom(name, "public", True)),
-        at=at,
-        previous_hash=previous.hash if previous else "",
-    )
-
-
-def _run(dossier, name, user, *, comment, inputs):
-    """Check and run one transition on a locked dossier; append its history row."""
-    meta = transition_meta(name)
-    if not meta.has_transition(dossier.state):
-        raise TransitionRefused(
-            _("“%(step)s” is not possible while the dossier is “%(state)s”.")
-            % {"step": transition_custom(name, "label"), "state": dossier.state_label}
-        )
-    # Permission before conditions: a user who may not act is not told what the dossier lacks.
-    if not meta.has_transition_perm(dossier, dossier.state, user):
+    event = events.get(kind)
+    actor = as_actor(actor)
+    if actor is None and not event.creates:
         raise NotAllowed()
-    problems = unmet(meta.get_transition(dossier.state).conditions, dossier)
-    if problems:
-        raise TransitionRefused(
-            _("“%(step)s” is not possible yet.") % {"step": transition_custom(name, "label")},
-            details=problems,
-        )
-    comment = (comment or "").strip()
-    if transition_custom(name, "needs_comment") and not comment:
-        raise InvalidInput(details=[_("Please write the reasons or the message.")])
-    now = timezone.now()
-    kwargs = PREPARE.get(name, _no_arguments)(dossier, user, comment, inputs, now)
-    from_state = dossier.state
-    getattr(dossier, name)(**kwargs)
+    files = StoredFiles()
+    ctx = Context(
+        actor=actor,
+        now=timezone.now(),
+        comment=(comment or "").strip(),
+        inputs=inputs,
+        files=files,
+    )
+    try:
+        with transaction.atomic(), _performing():
+            dossier = _run(event, dossier_id, ctx, expected_state)
+    except AlreadyDone as done:
+        files.discard_written()
+        return done.dossier
+    except IntegrityError as error:
+        files.discard_written()
+        # Two clerks recording the same mobile-money reference, or one counter form posted
+        # twice at the same moment. Any other integrity error is a bug: let it surface.
+        if not _is_unique_violation(error):
+            raise
+        existing = getattr(event, "lookup_after_conflict", lambda ctx: None)(ctx)
+        if existing is not None:
+            return existing
+        raise DossierConflict() from error
+    except BaseException:
+        files.discard_written()
+        raise
+    return dossier
+
+
+def _run(event, dossier_id, ctx, expected_state) -> Dossier:
+    if event.creates:
+        event.check(None, ctx)
+        event.clean(None, ctx)
+        dossier = event.create(ctx)
+        from_state = ""
+    else:
+        dossier = _lock(dossier_id, wait=event.waits)
+        if expected_state and dossier.state != expected_state:
+            raise DossierConflict()
+        event.check(dossier, ctx)
+        event.clean(dossier, ctx)
+        from_state = dossier.state
+    event.apply(dossier, ctx)
     try:
         dossier.save()
     except ConcurrentTransition as error:
         raise DossierConflict() from error
-    _append_history(dossier, name, from_state, user, comment, now)
-    dossier_id = dossier.pk
-    transaction.on_commit(
-        lambda: dossier_transitioned.send(sender=Dossier, dossier_id=dossier_id, transition=name)
+    entry = HistoryEntry.objects.append(
+        dossier,
+        kind=event.name,
+        from_state=from_state,
+        to_state=dossier.state,
+        actor=ctx.actor,
+        at=ctx.now,
+        comment=ctx.comment,
+        details=ctx.details,
+        is_public=event.is_public,
     )
+    effects.declare(event.name, dossier, entry, ctx.transient)
+    ctx.files.discard_replaced_after_commit()
+    return dossier
 
 
-def perform(dossier_id, name, user, *, comment="", expected_state=None, **inputs) -> Dossier:
-    """Take the step ``name`` on the dossier, as ``user`` (None for the system).
+def _lock(dossier_id, *, wait: bool) -> Dossier:
+    """The dossier's row, locked until the end of the transaction.
 
-    ``expected_state`` is the state the user saw when they chose the step. If the dossier has
-    moved on since, the step is refused as a conflict rather than applied to a state they never
-    saw. Raises an ActionError subclass; on any error nothing is changed.
+    ``wait``: a citizen's second click must see the result of the first (e.g. the dossier
+    already submitted); staff who compete for one dossier are told at once instead.
     """
-    transition_meta(name)
+    dossiers = Dossier.objects.select_for_update(nowait=not wait, of=("self",)).select_related(
+        "service", "office__province"
+    )
     try:
-        with transaction.atomic():
-            dossier = _lock(dossier_id)
-            if expected_state and dossier.state != expected_state:
-                raise DossierConflict()
-            _run(dossier, name, user, comment=comment, inputs=inputs)
-    except IntegrityError as error:
-        # Two clerks recording the same mobile-money reference at the same moment, for example.
-        # Any other integrity error is a bug, not a conflict: let it surface.
-        if _is_unique_violation(error):
+        return dossiers.get(pk=dossier_id)
+    except Dossier.DoesNotExist as error:
+        raise NotAllowed() from error
+    except OperationalError as error:
+        if getattr(getattr(error, "__cause__", None), "pgcode", None) == LOCK_NOT_AVAILABLE:
             raise DossierConflict() from error
         raise
-    return dossier
 
 
 def _is_unique_violation(error) -> bool:
@@ -174,151 +136,29 @@ def _is_unique_violation(error) -> bool:
     return pgcode == UNIQUE_VIOLATION or "UNIQUE constraint failed" in str(error)
 
 
-# --- What each transition needs ---------------------------------------------------------------
+# --- Nothing else changes a state -------------------------------------------------------------
 
 
-def _no_arguments(dossier, user, comment, inputs, now):
-    return {}
-
-
-def _prepare_submit(dossier, user, comment, inputs, now):
-    today = timezone.localdate(now)
-    return {
-        "tracking_number": allocate_tracking_number(dossier.office, today.year),
-        "submitted_at": now,
-        "due_date": add_working_days(today, dossier.service.target_working_days),
-    }
-
-
-def _prepare_return(dossier, user, comment, inputs, now):
-    return {"reasons": comment}
-
-
-def _prepare_request_information(dossier, user, comment, inputs, now):
-    return {"questions": comment}
-
-
-def _prepare_record_payment(dossier, user, comment, inputs, now):
-    method = inputs.get("method")
-    reference = (inputs.get("reference") or "").strip()
-    amount = inputs.get("amount_bif")
-    errors = []
-    due = (dossier.service.fee_bif or 0) - dossier.total_paid()
-    if method not in PaymentMethod.values:
-        errors.append(_("Choose how the citizen paid."))
-    if method and method != PaymentMethod.CASH and not reference:
-        errors.append(_("Enter the bank or mobile-money reference."))
-    if not isinstance(amount, int) or amount != due:
-        errors.append(_("The amount due is %(due)s BIF.") % {"due": f"{due:,}".replace(",", " ")})
-    if reference and Payment.objects.filter(method=method, reference=reference).exists():
-        errors.append(
-            _("This reference has already been recorded: the payment was not counted twice.")
-        )
-    if errors:
-        raise InvalidInput(details=errors)
-    Payment.objects.create(
-        dossier=dossier,
-        amount_bif=amount,
-        method=method,
-        reference=reference,
-        recorded_by=user,
-        recorded_at=now,
-    )
-    return {}
-
-
-def _prepare_forward(dossier, user, comment, inputs, now):
-    return {"institution": dossier.routed_institution(), "forwarded_at": now}
-
-
-def _prepare_receive(dossier, user, comment, inputs, now):
-    return {"officer": user}
-
-
-def _scheduled_for(inputs, now):
-    when = inputs.get("scheduled_for")
-    if not isinstance(when, datetime.datetime) or when <= now:
-        raise InvalidInput(details=[_("Choose a date and time in the future.")])
-    return {"scheduled_for": when}
-
-
-def _prepare_scheduled_step(dossier, user, comment, inputs, now):
-    return _scheduled_for(inputs, now)
-
-
-def _prepare_public_notice(dossier, user, comment, inputs, now):
-    days = dossier.service.public_notice_days
-    return {"ends_on": timezone.localdate(now) + datetime.timedelta(days=days)}
-
-
-def _prepare_decision(dossier, user, comment, inputs, now):
-    return {"decided_by": user, "decided_at": now, "reasons": comment}
-
-
-PREPARE = {
-    "submit": _prepare_submit,
-    "return_for_correction": _prepare_return,
-    "request_information": _prepare_request_information,
-    "record_payment": _prepare_record_payment,
-    "forward": _prepare_forward,
-    "receive": _prepare_receive,
-    "schedule_inspection": _prepare_scheduled_step,
-    "give_appointment": _prepare_scheduled_step,
-    "open_public_notice": _prepare_public_notice,
-    "approve": _prepare_decision,
-    "reject": _prepare_decision,
-}
-
-
-# --- Filing -----------------------------------------------------------------------------------
-
-
-def _attach(dossier, inspected, document, user) -> str:
-    stored_name = uploads.store(inspected)
-    Attachment.objects.create(
-        dossier=dossier,
-        document=document,
-        original_name=inspected.original_name,
-        stored_name=stored_name,
-        content_type=inspected.content_type,
-        size=inspected.size,
-        sha256=inspected.sha256,
-        uploaded_by=user,
-    )
-    return stored_name
-
-
-def do_file_at_counter(clerk, service, *, applicant: dict, answers: dict, documents: dict):
-    """A clerk files a dossier for a walk-in citizen: created, submitted and taken for checking.
-
-    ``applicant`` and ``answers`` are already validated (ApplicantForm, AnswersForm);
-    ``documents`` maps RequiredDocument → InspectedUpload. One transaction: a failure leaves
-    neither a dossier nor a stored file behind.
-    """
-    if clerk.role not in OFFICE_ROLES or clerk.office_id is None or not clerk.is_active:
-        raise NotAllowed(_("Only the staff of a GUP office file at the counter."))
-    if not service.is_active:
-        raise InvalidInput(_("This service is not offered at the moment."))
-    stored = []
+@contextmanager
+def _performing():
+    token = _inside_perform.set(True)
     try:
-        with transaction.atomic():
-            dossier = Dossier.objects.create(
-                service=service,
-                office=clerk.office,
-                channel=Channel.COUNTER,
-                created_by=clerk,
-                answers=answers,
-                **applicant,
-            )
-            for document, inspected in documents.items():
-                stored.append(_attach(dossier, inspected, document, clerk))
-            dossier = Dossier.objects.select_related("service", "office__province").get(
-                pk=dossier.pk
-            )
-            _run(dossier, "submit", clerk, comment="", inputs={})
-            _run(dossier, "start_intake", clerk, comment="", inputs={})
-    except BaseException:
-        for name in stored:
-            uploads.discard(name)
-        raise
-    return dossier
+        yield
+    finally:
+        _inside_perform.reset(token)
+
+
+class TransitionOutsidePerform(RuntimeError):
+    """A transition method was called by code that is not the action layer."""
+
+
+def guard_transitions(sender, instance, name, **kwargs):
+    """django-fsm's pre_transition: refuse a transition not taken through ``perform``."""
+    if not _inside_perform.get():
+        raise TransitionOutsidePerform(
+            f"{sender.__name__}.{name}() was called outside workflows.actions.perform"
+        )
+
+
+def connect_guard() -> None:
+    pre_transition.connect(guard_transitions, sender=Dossier, dispatch_uid="gup.guard_transitions")

@@ -131,3 +131,10 @@ class Actor:
 
     def __str__(self):
         return self.display_name
+
+
+def as_actor(who) -> Actor | None:
+    """``who`` as an actor: an Actor stays one, a request's user becomes one (None if anonymous)."""
+    if who is None or isinstance(who, Actor):
+        return who
+    return Actor.for_user(who)

@@ -1,10 +1,12 @@
 """Who the dossier is for: validation of the applicant's identity and contact details."""
 
+import datetime
 import re
 
 import phonenumbers
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -83,5 +85,41 @@ class ApplicantForm(forms.ModelForm):
             raise ValidationError(_("Check the year of birth."), code="too_old")
         return birth_date
 
-    def applicant_data(self) -> dict:
-        return dict(self.cleaned_data)
+
+#: The applicant fields a dossier keeps, in the order the forms show them.
+APPLICANT_FIELDS = tuple(ApplicantForm._meta.fields)
+
+
+def as_form_data(prefix: str, values: dict) -> dict:
+    """Values as the POST data a form would receive, to validate them again in the domain."""
+    data = {}
+    for name, value in values.items():
+        if value is None:
+            continue
+        if isinstance(value, datetime.date):
+            value = value.isoformat()
+        elif isinstance(value, models.Model):
+            value = value.pk
+        data[f"{prefix}-{name}"] = value
+    return data
+
+
+def clean_applicant(values: dict, *, partial: bool = False) -> tuple[dict, dict]:
+    """Validate applicant details in the domain, whatever the channel that collected them.
+
+    Returns ``(cleaned, errors)``: errors maps a field's label to its messages. ``partial``
+    checks only the fields given (a draft saved page by page); otherwise every field is needed.
+    """
+    form = ApplicantForm(as_form_data("applicant", values))
+    form.is_valid()
+    errors = {}
+    for name, messages in form.errors.items():
+        if partial and name not in values:
+            continue
+        label = form.fields[name].label if name in form.fields else ""
+        errors[label or name] = [f"{label}: {message}" if label else message for message in messages]
+    unknown = set(values) - set(APPLICANT_FIELDS)
+    if unknown:
+        errors["unknown"] = [f"Unknown applicant field: {name}" for name in sorted(unknown)]
+    cleaned = {name: value for name, value in form.cleaned_data.items() if name in values or not partial}
+    return cleaned, errors

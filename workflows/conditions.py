@@ -42,8 +42,8 @@ def service_has_public_notice(dossier) -> bool:
 @condition(_("The public-notice period is not over yet."))
 def public_notice_period_over(dossier) -> bool:
     """A notice may be closed only once the public has had the full period to object."""
-    ends_on = dossier.public_notice_ends_on
-    return ends_on is not None and timezone.localdate() >= ends_on
+    notice = dossier.open_scheduled_step()
+    return notice is not None and notice.ends_on is not None and timezone.localdate() >= notice.ends_on
 
 
 @condition(_("This service has no fee, or the fee is already paid."))

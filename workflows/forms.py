@@ -1,47 +1,51 @@
 """Forms for the steps of the lifecycle. They only parse input; the action layer decides."""
 
+import uuid
+
 from django import forms
-from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
+
+from workflows.events.base import COMMENT_MAX_LENGTH
 
 from workflows.models import PaymentMethod
 from workflows.states import DossierState
 from workflows.uploads import TYPE_NAMES, inspect_upload
 
-COMMENT_LABELS = {
-    "return_for_correction": _("What must the citizen correct?"),
-    "request_information": _("Questions for the citizen"),
-    "provide_information": _("The citizen's answer"),
-    "record_inspection": _("Inspection findings"),
-    "close_public_notice": _("Objections received, if any"),
-    "approve": _("Remarks (optional)"),
-    "reject": _("Reasons for the rejection"),
-}
+class ExpectedStateMixin(forms.Form):
+    """The state the user saw: a stale page cannot act on a dossier that has moved on since.
 
-
-class StepForm(forms.Form):
-    """A comment, and the state the user saw (so a stale page cannot act on a changed dossier)."""
+    Every form that takes a step on a dossier (staff and citizen) carries it.
+    """
 
     expected_state = forms.ChoiceField(choices=DossierState.choices, widget=forms.HiddenInput)
+
+
+class StepForm(ExpectedStateMixin):
+    """A step's comment, labelled and required as its event declares (``workflows.events``)."""
+
     comment = forms.CharField(
         label=_("Comment (optional)"),
         required=False,
-        max_length=4000,
+        max_length=COMMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
-    def __init__(self, *args, step: str, needs_comment: bool, **kwargs):
+    def __init__(self, *args, event, actor, **kwargs):
         super().__init__(*args, **kwargs)
-        self.step = step
-        self.fields["comment"].required = needs_comment
-        if step in COMMENT_LABELS:
-            self.fields["comment"].label = COMMENT_LABELS[step]
+        self.event = event
+        self.fields["comment"].required = event.requires_comment(actor)
+        if event.comment_label:
+            self.fields["comment"].label = event.comment_label
 
     @property
     def has_visible_inputs(self) -> bool:
-        """Steps with something to write get their own page; the others are one click."""
-        return (
-            self.step in COMMENT_LABELS or self.fields["comment"].required or len(self.fields) > 2
+        """Steps with something to write, or to confirm, get their own page; others are a click."""
+        return bool(
+            self.event.comment_label
+            or self.fields["comment"].required
+            or self.event.set_apart
+            or len(self.fields) > 2
         )
 
     def inputs(self) -> dict:
@@ -69,32 +73,63 @@ class RecordPaymentForm(StepForm):
 
 
 class ScheduleForm(StepForm):
+    """Date, time and place of an inspection or appointment; the domain checks the calendar."""
+
     scheduled_for = forms.DateTimeField(
         label=_("Date and time"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        help_text=_("A working day, between 08:00 and 16:30."),
+    )
+    place = forms.CharField(label=_("Place"), required=False, max_length=300)
+    what_to_bring = forms.CharField(
+        label=_("What to bring"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def clean_scheduled_for(self):
-        when = self.cleaned_data["scheduled_for"]
-        if when <= timezone.now():
-            raise forms.ValidationError(_("Choose a date and time in the future."))
-        return when
+    def __init__(self, *args, event, actor, **kwargs):
+        super().__init__(*args, event=event, actor=actor, **kwargs)
+        self.fields["place"].required = getattr(event, "place_required", False)
 
     def inputs(self):
-        return {"scheduled_for": self.cleaned_data["scheduled_for"]}
+        data = self.cleaned_data
+        return {
+            "scheduled_for": data["scheduled_for"],
+            "place": data["place"],
+            "what_to_bring": data["what_to_bring"],
+        }
 
 
-STEP_FORMS = {
-    "record_payment": RecordPaymentForm,
-    "schedule_inspection": ScheduleForm,
-    "give_appointment": ScheduleForm,
-}
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note for colleagues (not shown to the citizen)"),
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
-def step_form(step: str, needs_comment: bool, data=None, initial=None) -> StepForm:
-    form_class = STEP_FORMS.get(step, StepForm)
-    return form_class(data, initial=initial, step=step, needs_comment=needs_comment)
+def step_form(event, actor, data=None, initial=None) -> StepForm:
+    """The form of ``event``'s page, for this actor (staff must give a reason to withdraw)."""
+    return import_string(event.form)(data, initial=initial, event=event, actor=actor)
+
+
+class CounterFilingForm(forms.Form):
+    """The key that makes filing at the counter idempotent (see ``FiledAtCounter``)."""
+
+    filing_key = forms.UUIDField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("This form had expired: check the details and send it again."),
+            "invalid": _("This form had expired: check the details and send it again."),
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "filing")
+        kwargs.setdefault("initial", {"filing_key": uuid.uuid4()})
+        super().__init__(*args, **kwargs)
 
 
 class DocumentsForm(forms.Form):

@@ -1,4 +1,4 @@
-"""The only door to dossiers for staff and citizen views: ``Dossier.objects.visible_to(user)``.
+"""The only door to dossiers, for staff and citizens: ``Dossier.objects.visible_to(actor)``.
 
 Deny by default: a role not named here sees nothing.
 """
@@ -7,27 +7,31 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from gup.roles import INSTITUTION_ROLES, OFFICE_ROLES, Role
+from gup.roles import Role
+from workflows.actors import ActorKind, as_actor
 from workflows.states import REVIEW_STATES, DossierState
 
 S = DossierState
 
 
 class DossierQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        if user is None or not user.is_authenticated or not user.is_active:
+    def visible_to(self, actor):
+        """The dossiers ``actor`` may see: an Actor, or a request's user (made one here)."""
+        actor = as_actor(actor)
+        if actor is None:
             return self.none()
-        if user.role in OFFICE_ROLES and user.office_id:
-            return self.filter(office_id=user.office_id)
-        if user.role in INSTITUTION_ROLES and user.institution_id:
+        if actor.kind == ActorKind.RESUME_LINK:
+            return self.filter(pk=actor.dossier_id)
+        if actor.kind == ActorKind.CITIZEN:
+            return self.filter(applicant_account_id=actor.user_id)
+        if actor.office_id is not None:
+            return self.filter(office_id=actor.office_id)
+        if actor.staff_institution_id is not None:
             # An institution sees a dossier from the moment it is forwarded to it.
-            return self.filter(institution_id=user.institution_id)
-        if user.role == Role.CITIZEN and getattr(user, "dossier_id", None) is not None:
-            # A resume-link holder (workflows.permissions.TokenHolder): that one dossier.
-            return self.filter(pk=user.dossier_id)
-        if user.role == Role.CITIZEN:
-            return self.filter(applicant_account_id=user.pk)
-        if user.role == Role.AUDITOR:
+            return self.filter(institution_id=actor.staff_institution_id)
+        if actor.kind == ActorKind.INSTITUTION_SYSTEM:
+            return self.filter(institution_id=actor.institution_id)
+        if actor.kind == ActorKind.STAFF and actor.role == Role.AUDITOR:
             return self.all()
         return self.none()
 

@@ -4,10 +4,9 @@ One graph serves every service; the optional steps a service declares (inspectio
 public notice) switch branches on through conditions. Each transition names who may call it
 (``permission``) and what must hold (``conditions``). Transition bodies only change fields: the
 action layer (``workflows.actions``) locks the row, checks, saves and writes the history row,
-and side effects run after commit.
-
-``custom`` carries what screens need: the button ``label``, and ``public`` when the step belongs
-in the citizen's reduced timeline.
+and side effects run after commit. What a step looks like on screen (its label, its form, who
+answers it) and what it records besides the state are declared with its event, in
+``workflows.events``.
 """
 
 from django.db import models
@@ -79,7 +78,6 @@ class DossierLifecycle(ConcurrentTransitionMixin, models.Model):
         target=S.SUBMITTED,
         conditions=[can.applicant_identified],
         permission=may.applicant_or_office_staff,
-        custom={"label": _("Submit"), "public": True},
     )
     def submit(self, *, tracking_number, submitted_at, due_date):
         """The citizen (online) or the clerk (at the counter) files the dossier.
@@ -96,7 +94,6 @@ class DossierLifecycle(ConcurrentTransitionMixin, models.Model):
         source=S.SUBMITTED,
         target=S.INTAKE,
         permission=may.office_staff,
-        custom={"label": _("Start checking"), "public": True},
     )
     def start_intake(self):
         """A clerk of the office takes the dossier to check it is complete."""
@@ -106,7 +103,6 @@ class DossierLifecycle(ConcurrentTransitionMixin, models.Model):
         source=S.INTAKE,
         target=S.RETURNED,
         permission=may.office_staff,
-        custom={"label": _("Return for correction"), "public": True, "needs_comment": True},
     )
     def return_for_correction(self, *, reasons):
         """The dossier is incomplete: the clerk says what to correct. The clock pauses."""
@@ -118,7 +114,6 @@ class DossierLifecycle(ConcurrentTransitionMixin, models.Model):
         target=S.SUBMITTED,
         conditions=[can.applicant_identified],
         permission=may.applicant_or_office_staff,
-        custom={"label": _("Resubmit"), "public": True},
     )
     def resubmit(self):
         """The citizen (or the clerk for them) has corrected the dossier."""
@@ -130,7 +125,6 @@ class DossierLifecycle(ConcurrentTransitionMixin, models.Model):
         target=S.AWAITING_PAYMENT,
         conditions=[can.fee_is_due],
         permission=may.office_staff,
-        custom={"label": _("Ask for payment"), "public": True},
     )
     def request_payment(self):
         """The service has a fee that is not paid yet."""
@@ -140,7 +134,6 @@ class DossierLifecycle(ConcurrentTransitionMixin, models.Model):
         source=S.AWAITING_PAYMENT,
         target=S.INTAKE,
         permission=may.office_staff,
-        custom={"label": _("Record payment"), "public": True},
     )
     def record_payment(self):
         """The clerk records the payment (cash, bank or mobile money reference)."""
@@ -151,7 +144,6 @@ class DossierLifecycle(ConcurrentTransitionMixin, models.Model):
         target=S.FORWARDED,
         conditions=[can.fee_is_settled, can.mandatory_documents_attached, can.routing_rule_exists],
         permission=may.office_staff,
-        custom={"label": _("Forward to the institution"), "public": True},
     )
     def forward(self, *, institution, forwarded_at):
         """The complete, paid dossier goes to the institution the routing rules name."""
@@ -165,7 +157,6 @@ class DossierLifecycle(ConcurrentTransitionMixin, models.Model):
         source=S.FORWARDED,
         target=S.IN_REVIEW,
         permission=may.institution_staff,
-        custom={"label": _("Claim and start review"), "public": True},
     )
     def receive(self, *, officer):
         """An officer of the institution claims the dossier and starts the review."""
@@ -176,11 +167,6 @@ class DossierLifecycle(ConcurrentTransitionMixin, models.Model):
         source=S.IN_REVIEW,
         target=S.INFORMATION_REQUESTED,
         permission=may.handling_officer,
-        custom={
-            "label": _("Ask the citizen for information"),
-            "public": True,
-            "needs_comment": True,
-        },
     )
     def request_information(self, *, questions):
         """The officer needs more from the citizen. The clock pauses until they answer."""
@@ -191,7 +177,6 @@ class DossierLifecycle(ConcurrentTransitionMixin, models.Model):
         source=S.INFORMATION_REQUESTED,
         target=S.IN_REVIEW,
         permission=may.applicant_or_office_staff,
-        custom={"label": _("Send the answer"), "public": True, "needs_comment": True},
     )
     def provide_information(self):
         """The citizen answers online, or the clerk relays the answer given at the counter."""
@@ -203,22 +188,18 @@ class DossierLifecycle(ConcurrentTransitionMixin, models.Model):
         target=S.INSPECTION,
         conditions=[can.service_has_inspection],
         permission=may.handling_officer,
-        custom={"label": _("Schedule site inspection"), "public": True},
     )
-    def schedule_inspection(self, *, scheduled_for):
+    def schedule_inspection(self):
         """Services such as building permits send an inspector to the site."""
-        self.step_date = scheduled_for
 
     @transition(
         field=state,
         source=S.INSPECTION,
         target=S.IN_REVIEW,
         permission=may.handling_officer,
-        custom={"label": _("Record inspection report"), "public": True, "needs_comment": True},
     )
     def record_inspection(self):
-        """The inspection took place; its findings go in the comment."""
-        self.step_date = None
+        """The inspection took place; its findings are its outcome."""
 
     @transition(
         field=state,
@@ -226,11 +207,9 @@ class DossierLifecycle(ConcurrentTransitionMixin, models.Model):
         target=S.PUBLIC_NOTICE,
         conditions=[can.service_has_public_notice],
         permission=may.handling_officer,
-        custom={"label": _("Open public notice"), "public": True},
     )
-    def open_public_notice(self, *, ends_on):
+    def open_public_notice(self):
         """Land titles are published for N days so that anyone may object."""
-        self.public_notice_ends_on = ends_on
 
     @transition(
         field=state,
@@ -238,7 +217,6 @@ class DossierLifecycle(ConcurrentTransitionMixin, models.Model):
         target=S.IN_REVIEW,
         conditions=[can.public_notice_period_over],
         permission=may.handling_officer,
-        custom={"label": _("Close public notice"), "public": True, "needs_comment": True},
     )
     def close_public_notice(self):
         """The period is over; objections received, if any, go in the comment."""
@@ -249,22 +227,18 @@ class DossierLifecycle(ConcurrentTransitionMixin, models.Model):
         target=S.APPOINTMENT,
         conditions=[can.service_has_appointment],
         permission=may.handling_officer,
-        custom={"label": _("Give an appointment"), "public": True},
     )
-    def give_appointment(self, *, scheduled_for):
+    def give_appointment(self):
         """Travel documents need the citizen in person, for biometrics."""
-        self.step_date = scheduled_for
 
     @transition(
         field=state,
         source=S.APPOINTMENT,
         target=S.IN_REVIEW,
         permission=may.handling_officer_or_office_staff,
-        custom={"label": _("Record attendance"), "public": True},
     )
     def record_attendance(self):
         """The citizen came to the appointment."""
-        self.step_date = None
 
     # --- Decision and delivery ----------------------------------------------------------------
 
@@ -273,33 +247,24 @@ class DossierLifecycle(ConcurrentTransitionMixin, models.Model):
         source=S.IN_REVIEW,
         target=S.APPROVED,
         permission=may.handling_officer,
-        custom={"label": _("Approve"), "public": True},
     )
-    def approve(self, *, decided_by, decided_at, reasons=""):
-        """The officer grants the request."""
-        self.decided_by = decided_by
-        self.decided_at = decided_at
-        self.decision_reasons = reasons
+    def approve(self):
+        """The officer (or the institution's system) grants the request."""
 
     @transition(
         field=state,
         source=S.IN_REVIEW,
         target=S.REJECTED,
         permission=may.handling_officer,
-        custom={"label": _("Reject"), "public": True, "needs_comment": True},
     )
-    def reject(self, *, decided_by, decided_at, reasons):
+    def reject(self):
         """The officer refuses, and must say why: the citizen is owed the reasons."""
-        self.decided_by = decided_by
-        self.decided_at = decided_at
-        self.decision_reasons = reasons
 
     @transition(
         field=state,
         source=S.APPROVED,
         target=S.ISSUED,
         permission=may.handling_officer,
-        custom={"label": _("Issue the document"), "public": True},
     )
     def issue(self):
         """The institution produces the document the service promises."""
@@ -308,8 +273,7 @@ class DossierLifecycle(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=S.ISSUED,
         target=S.READY_FOR_COLLECTION,
-        permission=may.institution_staff,
-        custom={"label": _("Send to the office"), "public": True},
+        permission=may.institution,
     )
     def dispatch(self):
         """The document travels back to the office where the citizen filed."""
@@ -319,7 +283,6 @@ class DossierLifecycle(ConcurrentTransitionMixin, models.Model):
         source=S.READY_FOR_COLLECTION,
         target=S.COLLECTED,
         permission=may.office_staff,
-        custom={"label": _("Hand over to the citizen"), "public": True},
     )
     def hand_over(self):
         """The clerk hands the document to the citizen, who signs for it."""
@@ -329,7 +292,6 @@ class DossierLifecycle(ConcurrentTransitionMixin, models.Model):
         source=S.REJECTED,
         target=S.CLOSED,
         permission=may.office_staff,
-        custom={"label": _("Confirm the citizen was told"), "public": True},
     )
     def notify_rejection(self):
         """The office confirms the citizen received the decision and its reasons."""
@@ -341,7 +303,6 @@ class DossierLifecycle(ConcurrentTransitionMixin, models.Model):
         source=list(UNDECIDED_STATES),
         target=S.WITHDRAWN,
         permission=may.applicant_or_office_staff,
-        custom={"label": _("Withdraw"), "public": True, "needs_comment": False},
     )
     def withdraw(self):
         """The citizen gives up a request that has not been decided."""
@@ -351,7 +312,6 @@ class DossierLifecycle(ConcurrentTransitionMixin, models.Model):
         source=S.DRAFT,
         target=S.EXPIRED,
         permission=may.system_only,
-        custom={"label": _("Expire"), "public": False},
     )
     def expire(self):
         """A draft abandoned for too long is closed by the scheduler."""

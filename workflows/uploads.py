@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import filetype
 from django.conf import settings
+from django.db import transaction
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
@@ -103,3 +104,48 @@ def discard(stored_name: str) -> None:
     """Remove a stored file whose database row was never committed."""
     path = settings.UPLOAD_ROOT / stored_name[:2] / stored_name
     path.unlink(missing_ok=True)
+
+
+class StoredFiles:
+    """The files one event writes and replaces: the only place uploads are stored for a dossier.
+
+    Files are written before the transaction commits (the row needs their name); if the event
+    fails they are removed again (``discard_written``). Files a new upload replaces are removed
+    only once the transaction has committed, so a failure never loses the old one.
+    """
+
+    def __init__(self):
+        self.written: list[str] = []
+        self.replaced: list[str] = []
+
+    def attach(self, dossier, inspected: InspectedUpload, document, actor):
+        from workflows.models import Attachment
+
+        stored_name = store(inspected)
+        self.written.append(stored_name)
+        return Attachment.objects.create(
+            dossier=dossier,
+            document=document,
+            original_name=inspected.original_name,
+            stored_name=stored_name,
+            content_type=inspected.content_type,
+            size=inspected.size,
+            sha256=inspected.sha256,
+            uploaded_by=actor.user if actor is not None else None,
+        )
+
+    def replace(self, dossier, document) -> None:
+        """Remove the dossier's file for ``document``, to make room for a new one."""
+        previous = dossier.attachments.filter(document=document)
+        self.replaced += list(previous.values_list("stored_name", flat=True))
+        previous.delete()
+
+    def discard_written(self) -> None:
+        for name in self.written:
+            discard(name)
+        self.written = []
+
+    def discard_replaced_after_commit(self) -> None:
+        replaced = list(self.replaced)
+        if replaced:
+            transaction.on_commit(lambda: [discard(name) for name in replaced])

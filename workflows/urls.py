@@ -15,6 +15,7 @@ urlpatterns = [
         dossiers.take_step,
         name="dossier_step",
     ),
+    path("dossiers/<str:tracking_number>/notes/", dossiers.add_note, name="dossier_add_note"),
     path(
         "dossiers/<str:tracking_number>/files/<slug:stored_name>/",
         dossiers.attachment,

@@ -1,15 +1,21 @@
 from workflows.models.attachment import Attachment
+from workflows.models.decision import Decision, Outcome
 from workflows.models.dossier import Channel, Dossier
 from workflows.models.history import HistoryEntry
 from workflows.models.payment import Payment, PaymentMethod
+from workflows.models.scheduled_step import ScheduledStep, StepKind
 from workflows.models.tracking_counter import TrackingCounter
 
 __all__ = [
     "Attachment",
     "Channel",
+    "Decision",
     "Dossier",
     "HistoryEntry",
     "Payment",
+    "Outcome",
     "PaymentMethod",
+    "ScheduledStep",
+    "StepKind",
     "TrackingCounter",
 ]

@@ -105,20 +105,6 @@ class Dossier(DossierLifecycle):
         blank=True,
         help_text=_("Corrections or information the office or institution is waiting for."),
     )
-    step_date = models.DateTimeField(_("inspection or appointment date"), null=True, blank=True)
-    public_notice_ends_on = models.DateField(_("public notice ends on"), null=True, blank=True)
-
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
-    decision_reasons = models.TextField(_("reasons for the decision"), blank=True)
-
     # Online filing. The resume token is a secret the citizen holds (in a link sent to them);
     # only its SHA-256 is stored, so a database leak does not open anyone's dossier.
     resume_token_hash = models.CharField(max_length=64, blank=True, editable=False)
@@ -131,6 +117,10 @@ class Dossier(DossierLifecycle):
     resume_link_sent_to = models.CharField(
         _("resume link sent to"), max_length=254, blank=True, editable=False
     )
+
+    # The counter form carries a key from the moment it is shown: posting it twice (a double
+    # click, a resent form) finds the dossier the first post filed instead of filing another.
+    filing_key = models.UUIDField(null=True, blank=True, editable=False)
 
     objects = DossierQuerySet.as_manager()
 
@@ -177,9 +167,10 @@ class Dossier(DossierLifecycle):
                 condition=~Q(resume_token_hash=""),
                 name="resume_token_hash_unique",
             ),
-            models.CheckConstraint(
-                name="rejections_have_reasons",
-                condition=~Q(state=DossierState.REJECTED) | ~Q(decision_reasons=""),
+            models.UniqueConstraint(
+                fields=["filing_key"],
+                condition=Q(filing_key__isnull=False),
+                name="counter_filing_key_unique",
             ),
         ]
 
@@ -219,6 +210,10 @@ class Dossier(DossierLifecycle):
         return [
             doc for doc in self.service.documents.all() if doc.mandatory and doc.pk not in attached
         ]
+
+    def open_scheduled_step(self):
+        """The inspection, appointment or notice under way, if any (latest without outcome)."""
+        return self.scheduled_steps.filter(recorded_at__isnull=True).order_by("-id").first()
 
     def routed_institution(self):
         return RoutingRule.objects.institution_for(self.service, self.office.province)

@@ -1,16 +1,16 @@
 """Filing online: choose the office, then one page at a time, check, submit, confirmation.
 
 Views parse the page, call ``workflows.online`` and render. Who may open a draft is decided
-there too (``online.holder_for``): its owner's account, or the resume token held in this
+there too (``citizen_access.actor_for``): its owner's account, or the resume token held in this
 browser's session. Anyone else gets a 404, whether the draft exists or not.
 """
 
+from django.conf import settings
 from django.contrib import messages
-from django.db.models import Q
 from django.forms.models import model_to_dict
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,69 +18,41 @@ from django.views.decorators.http import require_POST
 
 from services.answers import labelled_answers
 from services.models import Service
-from workflows import online, public_status
-from workflows.applicant import ApplicantForm
-from workflows.exceptions import ActionError, DossierConflict, InvalidInput, NotAllowed
+from workflows import actions, online, public_status
+from workflows.actors import Actor
+from workflows.applicant import APPLICANT_FIELDS, ApplicantForm
+from workflows.citizen_access import (
+    actor_for,
+    dossier_for_token,
+    held_or_owned,
+    held_tokens,
+    hold,
+    new_token,
+    resume_link,
+)
+from workflows.exceptions import ActionError, DossierConflict, InvalidInput
 from workflows.models import Dossier
 from workflows.states import DossierState as S
 from workflows.views.citizen_forms import DraftDocumentsForm, OfficeForm, PageOfAnswersForm
-
-SESSION_TOKENS = "gup_resume_tokens"
-#: A browser keeps the tokens of its most recent applications only.
-MAX_HELD_TOKENS = 20
-
-
-# --- Tokens in the session, and who is acting -------------------------------------------------
-
-
-def held_tokens(request) -> dict:
-    return request.session.get(SESSION_TOKENS, {})
-
-
-def hold(request, dossier, raw: str) -> None:
-    tokens = {
-        key: value for key, value in held_tokens(request).items() if key != str(dossier.public_id)
-    }
-    tokens[str(dossier.public_id)] = raw
-    request.session[SESSION_TOKENS] = dict(list(tokens.items())[-MAX_HELD_TOKENS:])
-
-
-def resume_link(request, dossier) -> str:
-    raw = held_tokens(request).get(str(dossier.public_id))
-    return request.build_absolute_uri(reverse("citizen_resume", args=[raw])) if raw else ""
-
-
-def held_or_owned(request) -> Q:
-    """Dossiers this browser holds a resume link for, or that the signed-in citizen owns.
-
-    A candidate filter only: ``online.holder_for`` still decides, dossier by dossier.
-    """
-    mine = Q(public_id__in=list(held_tokens(request)))
-    if request.user.is_authenticated:
-        mine |= Q(applicant_account=request.user)
-    return mine
+from workflows.views.refusals import show_refusal
 
 
 def citizen_dossier(request, public_id):
-    """The dossier and who acts on it for the citizen; 404 for anyone else."""
+    """The dossier and who acts on it for this visitor; 404 for anyone else."""
     dossier = (
         Dossier.objects.select_related("service", "office__province", "applicant_commune")
         .filter(public_id=public_id)
         .first()
     )
-    principal = dossier and online.holder_for(dossier, request.user, held_tokens(request))
-    if not principal:
+    actor = dossier and actor_for(dossier, request.user, held_tokens(request))
+    if not actor:
         raise Http404
-    return dossier, principal
+    return dossier, actor
 
 
 def refused(request, error: ActionError, dossier):
     """Where a refused action leads: 404 for strangers, otherwise back with the reasons."""
-    if isinstance(error, NotAllowed):
-        raise Http404 from error
-    messages.error(request, error.message)
-    for detail in error.details:
-        messages.error(request, detail)
+    show_refusal(request, error, strangers_get_404=True)
     return redirect("citizen_follow", public_id=dossier.public_id)
 
 
@@ -91,18 +63,26 @@ def start(request, service_code):
     service = get_object_or_404(Service, code=service_code, is_active=True)
     form = OfficeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
+        raw, token_hash = new_token()
         try:
-            dossier, raw = online.start_draft(
-                service, form.cleaned_data["office"], request.user, language=request.LANGUAGE_CODE
+            dossier = actions.perform(
+                None,
+                "draft_started",
+                Actor.for_user(request.user),
+                service=service,
+                office=form.cleaned_data["office"],
+                language=request.LANGUAGE_CODE,
+                token_hash=token_hash,
             )
         except InvalidInput as error:
-            form.add_error("office", error.message)
+            for detail in error.details or [error.message]:
+                form.add_error("office", detail)
         else:
             hold(request, dossier, raw)
             return redirect("citizen_step", public_id=dossier.public_id, step=online.APPLICANT)
-    drafts = Dossier.objects.filter(
-        held_or_owned(request), service=service, state=S.DRAFT
-    ).order_by("-updated_at")
+    drafts = held_or_owned(request.user, held_tokens(request)).filter(
+        service=service, state=S.DRAFT
+    )
     return render(
         request,
         "citizen/start.html",
@@ -110,28 +90,41 @@ def start(request, service_code):
             "service": service,
             "form": form,
             "forms": [form],
-            "drafts": [
-                d for d in drafts if online.holder_for(d, request.user, held_tokens(request))
-            ],
+            "drafts": drafts.order_by("-updated_at"),
         },
         status=400 if form.errors else 200,
     )
 
 
 def resume(request, token):
-    """The resume link: remember the token in this browser, then continue where they left off."""
+    """The resume link: remember the token in this browser, then continue where they left off.
+
+    The pages it leads to speak the language the applicant chose for the dossier, until the
+    visitor picks another one with the language switcher.
+    """
     if public_status.is_locked_out(request, public_status.RESUME_GROUP):
         return render(request, "citizen/too_many_attempts.html", status=429)
-    dossier = online.dossier_for_token(token)
+    dossier = dossier_for_token(token)
     if dossier is None:
         public_status.record_failure(request, public_status.RESUME_GROUP)
         return render(request, "citizen/bad_link.html", status=404)
     hold(request, dossier, token)
     if dossier.state == S.DRAFT:
-        return redirect(
+        response = redirect(
             "citizen_step", public_id=dossier.public_id, step=online.resume_step(dossier)
         )
-    return redirect("citizen_follow", public_id=dossier.public_id)
+    else:
+        response = redirect("citizen_follow", public_id=dossier.public_id)
+    translation.activate(dossier.language)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        dossier.language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+    )
+    return response
 
 
 # --- The pages of the form --------------------------------------------------------------------
@@ -167,11 +160,11 @@ def _attached(dossier) -> dict:
     }
 
 
-def _build_form(dossier, step, data=None, files=None, language="fr"):
+def _build_form(dossier, step, data=None, files=None):
     if step == online.OFFICE:
         return OfficeForm(data, initial={"office": dossier.office_id})
     if step == online.APPLICANT:
-        initial = model_to_dict(dossier, fields=online.APPLICANT_FIELDS)
+        initial = model_to_dict(dossier, fields=APPLICANT_FIELDS)
         return ApplicantForm(data, initial=initial)
     if step == online.DOCUMENTS:
         return DraftDocumentsForm(dossier.service, _attached(dossier), data, files)
@@ -180,44 +173,35 @@ def _build_form(dossier, step, data=None, files=None, language="fr"):
     )
 
 
-def _save(dossier, principal, step, form, complete):
-    """Hand what the page holds (only its valid part when it has errors) to the domain."""
+def _page_inputs(step, form, complete) -> dict:
+    """What the page holds (only its valid part when it has errors), for ``draft_saved``."""
     if step == online.OFFICE:
-        if complete:
-            online.save_office(dossier.pk, principal, form.cleaned_data["office"])
-    elif step == online.APPLICANT:
-        online.save_applicant(dossier.pk, principal, form.cleaned_data, complete=complete)
-    elif step == online.DOCUMENTS:
-        online.save_documents(dossier.pk, principal, form.documents(), complete=complete)
-    else:
-        online.save_answers(
-            dossier.pk,
-            principal,
-            step,
-            form.stored_answers(),
-            form.valid_codes(),
-            complete=complete,
+        return {"office": form.cleaned_data["office"]}
+    if step == online.APPLICANT:
+        return {"applicant": form.cleaned_data}
+    if step == online.DOCUMENTS:
+        return {"documents": form.documents()}
+    return {"answers": form.stored_answers(), "codes": form.valid_codes()}
+
+
+def _send_link_if_new(request, dossier, actor):
+    dossier.refresh_from_db()
+    if online.should_send_resume_link(dossier):
+        sent_to = online.link_destinations(dossier)
+        actions.perform(dossier.pk, "resume_link_sent", actor, link=resume_link(request, dossier))
+        messages.info(
+            request,
+            _("We sent the link to continue your application to %(where)s.")
+            % {"where": ", ".join(sent_to)},
         )
 
 
-def _send_link_if_new(request, dossier, principal):
-    dossier.refresh_from_db()
-    if online.should_send_resume_link(dossier):
-        sent_to = online.send_resume_link(dossier.pk, principal, resume_link(request, dossier))
-        if sent_to:
-            messages.info(
-                request,
-                _("We sent the link to continue your application to %(where)s.")
-                % {"where": ", ".join(sent_to)},
-            )
-
-
 def step(request, public_id, step):
-    dossier, principal = citizen_dossier(request, public_id)
+    dossier, actor = citizen_dossier(request, public_id)
     if dossier.state != S.DRAFT:
         return redirect("citizen_follow", public_id=dossier.public_id)
     if step == online.CHECK:
-        return check(request, dossier, principal)
+        return check(request, dossier, actor)
     if not online.reachable(dossier, step):
         return redirect(
             "citizen_step", public_id=dossier.public_id, step=online.resume_step(dossier)
@@ -228,16 +212,24 @@ def step(request, public_id, step):
     form = _build_form(dossier, step, data, files)
     if request.method == "POST":
         complete = form.is_valid()
-        try:
-            _save(dossier, principal, step, form, complete)
-        except InvalidInput as error:
-            messages.error(request, error.message)
-            complete = False
-        except ActionError as error:
-            return refused(request, error, dossier)
+        if complete or step != online.OFFICE:
+            try:
+                actions.perform(
+                    dossier.pk,
+                    "draft_saved",
+                    actor,
+                    page=step,
+                    complete=complete,
+                    **_page_inputs(step, form, complete),
+                )
+            except InvalidInput as error:
+                show_refusal(request, error)
+                complete = False
+            except ActionError as error:
+                return refused(request, error, dossier)
         if complete:
             if step == online.APPLICANT:
-                _send_link_if_new(request, dossier, principal)
+                _send_link_if_new(request, dossier, actor)
             following = online.CHECK if back_to_check else online.next_step(dossier.service, step)
             return redirect("citizen_step", public_id=dossier.public_id, step=following)
         # What passed was kept: documents received now show as such beside the errors.
@@ -273,7 +265,7 @@ def _document_rows(dossier, form) -> list[tuple]:
 def check_sections(dossier) -> list[dict]:
     """ "Check your answers": each page's answers, with the page that changes them."""
     applicant_rows = []
-    for name in online.APPLICANT_FIELDS:
+    for name in APPLICANT_FIELDS:
         field = Dossier._meta.get_field(name)
         value = getattr(dossier, name)
         if name == "language":
@@ -313,7 +305,7 @@ def check_sections(dossier) -> list[dict]:
     return sections
 
 
-def check(request, dossier, principal, *, status=200):
+def check(request, dossier, actor, *, status=200):
     if not online.reachable(dossier, online.CHECK):
         return redirect(
             "citizen_step", public_id=dossier.public_id, step=online.resume_step(dossier)
@@ -334,12 +326,12 @@ def check(request, dossier, principal, *, status=200):
 
 @require_POST
 def submit(request, public_id):
-    dossier, principal = citizen_dossier(request, public_id)
+    dossier, actor = citizen_dossier(request, public_id)
     try:
-        dossier = online.submit(dossier.pk, principal)
+        dossier = actions.perform(dossier.pk, "submit", actor)
     except InvalidInput as error:
         messages.error(request, error.message)
-        return check(request, dossier, principal, status=400)
+        return check(request, dossier, actor, status=400)
     except DossierConflict as error:
         messages.error(request, error.message)
         return redirect("citizen_step", public_id=dossier.public_id, step=online.CHECK)
@@ -349,7 +341,7 @@ def submit(request, public_id):
 
 
 def done(request, public_id):
-    dossier, _principal = citizen_dossier(request, public_id)
+    dossier, _actor = citizen_dossier(request, public_id)
     if dossier.submitted_at is None:
         return redirect("citizen_step", public_id=dossier.public_id, step=online.CHECK)
     return render(

@@ -8,46 +8,38 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from workflows import actions, online, public_status
+from workflows import actions, events, online, public_status
+from workflows.citizen_access import held_or_owned, held_tokens, resume_link
 from workflows.exceptions import ActionError, DossierConflict
-from workflows.models import Dossier
 from workflows.states import DossierState as S
 from workflows.tracking import is_valid, normalize
-from workflows.views.citizen import (
-    citizen_dossier,
-    held_or_owned,
-    held_tokens,
-    refused,
-    resume_link,
-)
+from workflows.views.citizen import citizen_dossier, refused
 from workflows.views.citizen_forms import AnswerForm, WithdrawForm
+from workflows.views.refusals import show_refusal
 
 
 def my_dossiers(request):
     """The signed-in citizen's dossiers, and those this browser holds a link for."""
-    candidates = (
-        Dossier.objects.filter(held_or_owned(request))
-        .exclude(state=S.EXPIRED)
+    dossiers = (
+        held_or_owned(request.user, held_tokens(request))
         .select_related("service", "office")
         .order_by("-created_at")[:100]
     )
-    tokens = held_tokens(request)
-    dossiers = [d for d in candidates if online.holder_for(d, request.user, tokens)]
     return render(request, "citizen/my_dossiers.html", {"dossiers": dossiers})
 
 
 def follow(request, public_id):
-    dossier, principal = citizen_dossier(request, public_id)
+    dossier, actor = citizen_dossier(request, public_id)
     if dossier.state == S.DRAFT:
         return redirect("citizen_step", public_id=public_id, step=online.resume_step(dossier))
-    available = actions.available_transitions(dossier, principal)
+    available = events.available_names(dossier, actor)
     return render(
         request,
         "citizen/follow.html",
         {
             "dossier": dossier,
             "status": public_status.public_status(dossier, with_comments=True),
-            "can_answer": any(step in available for step in online.ANSWER_STEP.values()),
+            "can_answer": events.answer_step(dossier, actor) is not None,
             "can_withdraw": "withdraw" in available,
             "attachments": dossier.attachments.select_related("document"),
             "resume_link": resume_link(request, dossier),
@@ -56,9 +48,9 @@ def follow(request, public_id):
 
 
 def answer(request, public_id):
-    dossier, principal = citizen_dossier(request, public_id)
-    step = online.ANSWER_STEP.get(dossier.state)
-    if step is None or step not in actions.available_transitions(dossier, principal):
+    dossier, actor = citizen_dossier(request, public_id)
+    event = events.answer_step(dossier, actor)
+    if event is None:
         messages.info(request, _("Nobody is waiting for an answer on this dossier."))
         return redirect("citizen_follow", public_id=public_id)
     form = AnswerForm(
@@ -66,15 +58,16 @@ def answer(request, public_id):
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
         initial={"expected_state": dossier.state},
-        needs_comment=bool(actions.transition_custom(step, "needs_comment")),
+        needs_comment=event.requires_comment(actor),
     )
     return _submit_to_domain(
         request,
         dossier,
         form,
-        lambda data: online.answer_office(
+        lambda data: actions.perform(
             dossier.pk,
-            principal,
+            event.name,
+            actor,
             comment=data["comment"],
             documents=form.documents(),
             expected_state=data["expected_state"],
@@ -85,8 +78,8 @@ def answer(request, public_id):
 
 
 def withdraw(request, public_id):
-    dossier, principal = citizen_dossier(request, public_id)
-    if "withdraw" not in actions.available_transitions(dossier, principal):
+    dossier, actor = citizen_dossier(request, public_id)
+    if "withdraw" not in events.available_names(dossier, actor):
         messages.error(request, _("This dossier has been decided: it can no longer be withdrawn."))
         return redirect("citizen_follow", public_id=public_id)
     form = WithdrawForm(
@@ -97,9 +90,10 @@ def withdraw(request, public_id):
         request,
         dossier,
         form,
-        lambda data: online.withdraw(
+        lambda data: actions.perform(
             dossier.pk,
-            principal,
+            "withdraw",
+            actor,
             comment=data["comment"],
             expected_state=data["expected_state"],
         ),
@@ -111,24 +105,25 @@ def withdraw(request, public_id):
 def _submit_to_domain(request, dossier, form, act, *, done, template):
     """On a valid POST, run ``act(cleaned_data)``; back to the dossier when it worked.
 
-    A conflict (the dossier moved on meanwhile) is shown on the same form; any other refusal
-    gets the refusal page.
+    A conflict or invalid input is shown on the same form, with every detail; a stranger gets
+    a 404 and any other refusal goes back to the dossier with its reasons.
     """
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
         try:
             act(form.cleaned_data)
         except DossierConflict as error:
-            messages.error(request, error.message)
+            status = show_refusal(request, error)
         except ActionError as error:
-            return refused(request, error, dossier)
+            if error.details:
+                status = show_refusal(request, error, strangers_get_404=True)
+            else:
+                return refused(request, error, dossier)
         else:
             messages.success(request, done)
             return redirect("citizen_follow", public_id=dossier.public_id)
     return render(
-        request,
-        template,
-        {"dossier": dossier, "form": form, "forms": [form]},
-        status=400 if request.method == "POST" else 200,
+        request, template, {"dossier": dossier, "form": form, "forms": [form]}, status=status
     )
 
 
@@ -139,7 +134,7 @@ class TrackForm(forms.Form):
     tracking_number = forms.CharField(
         label=gettext_lazy("Tracking number"),
         max_length=40,
-        help_text=gettext_lazy("As on your receipt, for example GIT-2026-000042-7."),
+        help_text=gettext_lazy("As on your receipt, for example GIT-2026-000042-B."),
         widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}),
     )
     phone_digits = forms.RegexField(

@@ -7,18 +7,20 @@ from django.utils.translation import gettext as _
 from services.answers import AnswersForm
 from services.models import Service
 from workflows import actions
+from workflows.actors import Actor
 from workflows.applicant import ApplicantForm
 from workflows.exceptions import ActionError
-from workflows.forms import DocumentsForm
+from workflows.forms import CounterFilingForm, DocumentsForm
 from workflows.models import Dossier
 from workflows.queues import COUNTER_TABS
 from workflows.views.access import office_staff_required
 from workflows.views.paging import render_queue
+from workflows.views.refusals import show_refusal
 
 
 @office_staff_required
 def queue(request):
-    dossiers = Dossier.objects.visible_to(request.user)
+    dossiers = Dossier.objects.visible_to(Actor.for_user(request.user))
     return render_queue(request, "counter/queue.html", dossiers, COUNTER_TABS)
 
 
@@ -35,24 +37,30 @@ def file_dossier(request, service_code):
     )
     data = request.POST if request.method == "POST" else None
     files = request.FILES if request.method == "POST" else None
+    filing_form = CounterFilingForm(data)
     applicant_form = ApplicantForm(data, initial={"language": request.LANGUAGE_CODE})
     answers_form = AnswersForm(service, data)
     documents_form = DocumentsForm(service, data, files)
-    forms = (applicant_form, answers_form, documents_form)
+    forms = (filing_form, applicant_form, answers_form, documents_form)
+    status = 200
     if request.method == "POST":
+        status = 400
         # Validate every form, not just up to the first invalid one: all errors show at once.
         validity = [form.is_valid() for form in forms]
         if all(validity):
             try:
-                dossier = actions.do_file_at_counter(
+                dossier = actions.perform(
+                    None,
+                    "filed_at_counter",
                     request.user,
-                    service,
+                    filing_key=filing_form.cleaned_data["filing_key"],
+                    service=service,
                     applicant=applicant_form.cleaned_data,
                     answers=answers_form.stored_answers(),
                     documents=documents_form.documents(),
                 )
             except ActionError as error:
-                messages.error(request, error.message)
+                status = show_refusal(request, error)
             else:
                 messages.success(
                     request,
@@ -64,15 +72,19 @@ def file_dossier(request, service_code):
             messages.error(
                 request, _("The dossier was not filed: please correct the fields marked below.")
             )
+        if filing_form.errors:
+            # A fresh key, so that sending the corrected form files the dossier.
+            filing_form = CounterFilingForm()
     return render(
         request,
         "counter/file.html",
         {
             "service": service,
+            "filing_form": filing_form,
             "applicant_form": applicant_form,
             "answers_form": answers_form,
             "documents_form": documents_form,
             "forms": forms,
         },
-        status=400 if request.method == "POST" else 200,
+        status=status,
     )

@@ -4,61 +4,60 @@ from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from services.answers import labelled_answers
-from workflows import actions
-from workflows.exceptions import ActionError, DossierConflict, NotAllowed
-from workflows.forms import step_form
+from workflows import actions, events
+from workflows.actors import Actor
+from workflows.exceptions import ActionError
+from workflows.forms import NoteForm, step_form
+from workflows.history_display import history_lines
 from workflows.models import Dossier
 from workflows.views.access import staff_required
-
-ERROR_STATUS = {DossierConflict: 409, NotAllowed: 403}
+from workflows.views.refusals import show_refusal
 
 
 def visible_dossier(request, tracking_number) -> Dossier:
     """The dossier if this user may see it; 404 otherwise, whether or not it exists."""
     return get_object_or_404(
-        Dossier.objects.visible_to(request.user).select_related(
+        Dossier.objects.visible_to(Actor.for_user(request.user)).select_related(
             "service", "office__province", "institution", "officer", "applicant_commune"
         ),
         tracking_number=tracking_number,
     )
 
 
-def step_buttons(dossier, names) -> list[dict]:
-    return [
-        {
-            "name": name,
-            "label": actions.transition_custom(name, "label"),
-            "form": step_form(
-                name,
-                bool(actions.transition_custom(name, "needs_comment")),
-                initial={"expected_state": dossier.state},
-            ),
-        }
-        for name in names
-    ]
+def _decision(dossier):
+    try:
+        return dossier.decision
+    except Dossier.decision.RelatedObjectDoesNotExist:
+        return None
 
 
 @staff_required
 def detail(request, tracking_number):
     dossier = visible_dossier(request, tracking_number)
-    available, blocked = actions.step_options(dossier, request.user)
+    actor = Actor.for_user(request.user)
+    available, blocked = events.available_steps(dossier, actor)
+    steps = [
+        {"event": event, "form": step_form(event, actor, initial={"expected_state": dossier.state})}
+        for event in available
+    ]
     return render(
         request,
         "dossiers/detail.html",
         {
             "dossier": dossier,
+            "decision": _decision(dossier),
+            "scheduled_step": dossier.open_scheduled_step(),
             "answers": labelled_answers(dossier.service, dossier.answers),
             "attachments": dossier.attachments.select_related("document"),
             "payments": dossier.payments.all(),
-            "history": dossier.history.select_related("actor"),
-            "steps": step_buttons(dossier, available),
-            "blocked_steps": [
-                {"label": actions.transition_custom(name, "label"), "reasons": reasons}
-                for name, reasons in blocked
-            ],
+            "history": history_lines(dossier.history.all()),
+            "steps": [step for step in steps if not step["event"].set_apart],
+            "set_apart_steps": [step for step in steps if step["event"].set_apart],
+            "blocked_steps": [{"label": event.label, "reasons": why} for event, why in blocked],
+            "note_form": NoteForm() if events.get("note_added").permission(dossier, actor) else None,
         },
     )
 
@@ -67,51 +66,62 @@ def detail(request, tracking_number):
 @require_http_methods(["GET", "POST"])
 def take_step(request, tracking_number, step):
     dossier = visible_dossier(request, tracking_number)
-    try:
-        needs_comment = bool(actions.transition_custom(step, "needs_comment"))
-    except ActionError as error:
-        raise Http404 from error
-    label = actions.transition_custom(step, "label")
-    if request.method == "GET" and step not in actions.available_transitions(dossier, request.user):
+    actor = Actor.for_user(request.user)
+    event = events.EVENTS.get(step)
+    if event is None or not event.offered:
+        raise Http404
+    if request.method == "GET" and step not in events.available_names(dossier, actor):
         # A stale link, or a step that is not (or no longer) this user's to take.
         messages.error(
             request,
-            _("“%(step)s” is not possible for you on this dossier now.") % {"step": label},
+            _("“%(step)s” is not possible for you on this dossier now.") % {"step": event.label},
         )
         return redirect("dossier_detail", tracking_number=dossier.tracking_number)
     form = step_form(
-        step,
-        needs_comment,
+        event,
+        actor,
         data=request.POST if request.method == "POST" else None,
         initial={"expected_state": dossier.state},
     )
-    status = 200
-    if request.method == "POST":
-        status = 400
+    status = 200 if request.method == "GET" else 400
     if request.method == "POST" and form.is_valid():
         try:
             actions.perform(
                 dossier.pk,
                 step,
-                request.user,
+                actor,
                 comment=form.cleaned_data["comment"],
                 expected_state=form.cleaned_data["expected_state"],
                 **form.inputs(),
             )
         except ActionError as error:
-            status = ERROR_STATUS.get(type(error), 400)
-            messages.error(request, error.message)
-            for detail_message in error.details:
-                messages.error(request, detail_message)
+            status = show_refusal(request, error)
         else:
-            messages.success(request, _("Done: %(step)s.") % {"step": label})
+            messages.success(request, _("Done: %(step)s.") % {"step": event.label})
             return redirect("dossier_detail", tracking_number=dossier.tracking_number)
     return render(
         request,
         "dossiers/step.html",
-        {"dossier": dossier, "form": form, "forms": [form], "step": step, "label": label},
+        {"dossier": dossier, "form": form, "forms": [form], "event": event},
         status=status,
     )
+
+
+@staff_required
+@require_POST
+def add_note(request, tracking_number):
+    dossier = visible_dossier(request, tracking_number)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.perform(dossier.pk, "note_added", request.user, comment=form.cleaned_data["note"])
+        except ActionError as error:
+            show_refusal(request, error)
+        else:
+            messages.success(request, _("Note added."))
+    else:
+        messages.error(request, _("The note is empty: nothing was added."))
+    return redirect("dossier_detail", tracking_number=dossier.tracking_number)
 
 
 @staff_required

@@ -1,0 +1,85 @@
+"""Every kind of write to a dossier, declared once: the registry of events.
+
+``EVENTS`` maps each event's name to its declaration. A transition of the lifecycle is an event
+of the same name (``approve``, ``forward``...); the other writes have names of their own
+(``filed_at_counter``, ``draft_saved``, ``note_added``...). To add a kind of event: declare its
+class in the module of its domain below and list it in ``DECLARED``; register its side effects,
+if any, in ``workflows.effects``.
+"""
+
+from workflows.events import ending, filing, office, review
+from workflows.events.base import AlreadyDone, Context, Event, TransitionEvent
+from workflows.exceptions import TransitionRefused
+
+DECLARED = (
+    *filing.EVENTS,
+    *office.EVENTS,
+    *review.EVENTS,
+    *ending.EVENTS,
+)
+
+EVENTS: dict[str, Event] = {event.name: event for event in DECLARED}
+
+
+def get(name: str) -> Event:
+    try:
+        return EVENTS[name]
+    except KeyError:
+        raise TransitionRefused() from None
+
+
+def transition_events() -> list[TransitionEvent]:
+    return [event for event in DECLARED if isinstance(event, TransitionEvent)]
+
+
+def available_steps(dossier, actor) -> tuple[list[Event], list[tuple[Event, list[str]]]]:
+    """The steps this actor may take on this dossier now, and those whose conditions fail.
+
+    Exactly the buttons a screen shows: the blocked ones are listed with their reasons, so that
+    a clerk sees *why* "Forward" is not there yet. One pass: every condition is evaluated once.
+    """
+    from workflows.actors import as_actor
+    from workflows.conditions import unmet
+
+    actor = as_actor(actor)
+    if actor is None:
+        return [], []
+    available, blocked = [], []
+    for transition in dossier.get_all_state_transitions():
+        if transition.source != dossier.state or not transition.has_perm(dossier, actor):
+            continue
+        event = EVENTS.get(transition.name)
+        if event is None or not event.offered:
+            continue
+        problems = unmet(transition.conditions, dossier)
+        if problems:
+            blocked.append((event, problems))
+        else:
+            available.append(event)
+    return available, blocked
+
+
+def available_names(dossier, actor) -> list[str]:
+    return [event.name for event in available_steps(dossier, actor)[0]]
+
+
+def answer_step(dossier, actor) -> Event | None:
+    """The step by which the citizen answers the office now, if this actor may take it."""
+    for event in available_steps(dossier, actor)[0]:
+        if event.answered_by_citizen:
+            return event
+    return None
+
+
+__all__ = [
+    "EVENTS",
+    "AlreadyDone",
+    "Context",
+    "Event",
+    "TransitionEvent",
+    "answer_step",
+    "available_names",
+    "available_steps",
+    "get",
+    "transition_events",
+]
