@@ -40,12 +40,15 @@ class HistoryInline(ReadOnlyInline):
     fields = [
         "position",
         "at",
-        "transition",
+        "kind",
         "from_state",
         "to_state",
+        "actor_kind",
         "actor_name",
         "actor_role",
+        "actor_reference",
         "comment",
+        "details",
         "is_public",
     ]
 
@@ -109,9 +112,10 @@ class HistoryEntryAdmin(ReadOnlyMixin, admin.ModelAdmin):
         "dossier",
         "position",
         "at",
-        "transition",
+        "kind",
         "from_state",
         "to_state",
+        "actor_kind",
         "actor_name",
         "actor_role",
     ]

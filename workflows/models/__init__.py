@@ -1,6 +1,6 @@
 from workflows.models.attachment import Attachment
 from workflows.models.dossier import Channel, Dossier
-from workflows.models.history import HistoryEntry
+from workflows.models.history import HistoryEntry, HistoryHead
 from workflows.models.payment import Payment, PaymentMethod
 from workflows.models.tracking_counter import TrackingCounter
 
@@ -9,6 +9,7 @@ __all__ = [
     "Channel",
     "Dossier",
     "HistoryEntry",
+    "HistoryHead",
     "Payment",
     "PaymentMethod",
     "TrackingCounter",
