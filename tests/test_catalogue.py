@@ -26,7 +26,16 @@ from services.models import (
     Service,
 )
 from services.models.service import DocumentType, validate_accepted_types
-from workflows.models import Attachment, Channel, Dossier, HistoryEntry, Payment, PaymentMethod
+from workflows.actors import Actor
+from workflows.models import (
+    Attachment,
+    Channel,
+    Dossier,
+    HistoryEntry,
+    HistoryHead,
+    Payment,
+    PaymentMethod,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -259,6 +268,7 @@ def test_every_catalogue_model_is_registered():
     assert User in admin.site._registry
     assert Dossier in admin.site._registry
     assert HistoryEntry in admin.site._registry
+    assert HistoryHead in admin.site._registry
 
 
 @pytest.mark.parametrize("model", [*registered("services"), User], ids=lambda m: m.__name__)
@@ -336,15 +346,12 @@ def dossier(catalogue):
         applicant_commune=Commune.objects.get(name="Gitega"),
         created_by=clerk,
     )
-    HistoryEntry.objects.create(
-        dossier=dossier,
-        position=1,
-        transition="create",
-        from_state="",
+    HistoryEntry.objects.append(
+        dossier,
+        kind="draft_started",
+        from_state="draft",
         to_state="draft",
-        actor=clerk,
-        actor_role=clerk.role,
-        actor_name="Clerk",
+        actor=Actor.for_user(clerk),
         at=dossier.created_at,
     )
     Attachment.objects.create(
@@ -416,6 +423,23 @@ def test_history_admin_is_read_only(admin_client_for_administrator, dossier):
     assert client.get(admin_url(HistoryEntry, "change", entry.pk)).status_code == 200
     assert client.get(admin_url(HistoryEntry, "add")).status_code == 403
     assert client.get(admin_url(HistoryEntry, "delete", entry.pk)).status_code == 403
+    response = client.get(admin_url(HistoryEntry, "changelist"), {"actor_kind__exact": "staff"})
+    assert response.context["cl"].result_count == 1
+    response = client.get(admin_url(HistoryEntry, "changelist"), {"actor_role": "system"})
+    assert response.context["cl"].result_count == 0
+
+
+def test_history_anchor_admin_is_read_only(admin_client_for_administrator, dossier):
+    client = admin_client_for_administrator
+    response = client.get(admin_url(HistoryHead, "changelist"))
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == 1
+    assert client.get(admin_url(HistoryHead, "change", dossier.pk)).status_code == 200
+    assert client.get(admin_url(HistoryHead, "add")).status_code == 403
+    assert client.get(admin_url(HistoryHead, "delete", dossier.pk)).status_code == 403
+    response = client.post(admin_url(HistoryHead, "change", dossier.pk), {"position": "0"})
+    assert response.status_code == 403
+    assert HistoryHead.objects.get(dossier=dossier).position == 1
 
 
 def test_a_clerk_is_sent_to_the_admin_login(client, catalogue):

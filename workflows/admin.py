@@ -9,7 +9,9 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from gup.roles import Role
-from workflows.models import Attachment, Dossier, HistoryEntry, Payment
+from workflows.actors import INSTITUTION_SYSTEM_ROLE, SYSTEM_ROLE
+from workflows.models import Attachment, Dossier, HistoryEntry, HistoryHead, Payment
+from workflows.models.history import ACTOR_ROLE_LABELS
 from workflows.states import DossierState
 
 
@@ -40,12 +42,15 @@ class HistoryInline(ReadOnlyInline):
     fields = [
         "position",
         "at",
-        "transition",
+        "kind",
         "from_state",
         "to_state",
+        "actor_kind",
         "actor_name",
         "actor_role",
+        "actor_reference",
         "comment",
+        "details",
         "is_public",
     ]
 
@@ -95,7 +100,10 @@ class ActorRoleFilter(admin.SimpleListFilter):
     parameter_name = "actor_role"
 
     def lookups(self, request, model_admin):
-        return Role.choices
+        machines = [
+            (role, ACTOR_ROLE_LABELS[role]) for role in (SYSTEM_ROLE, INSTITUTION_SYSTEM_ROLE)
+        ]
+        return [*Role.choices, *machines]
 
     def queryset(self, request, queryset):
         return queryset.filter(actor_role=self.value()) if self.value() else queryset
@@ -109,13 +117,24 @@ class HistoryEntryAdmin(ReadOnlyMixin, admin.ModelAdmin):
         "dossier",
         "position",
         "at",
-        "transition",
+        "kind",
         "from_state",
         "to_state",
+        "actor_kind",
         "actor_name",
         "actor_role",
     ]
-    list_filter = [ToStateFilter, ActorRoleFilter]
+    list_filter = ["actor_kind", ToStateFilter, ActorRoleFilter]
     list_select_related = ["dossier"]
-    search_fields = ["dossier__tracking_number", "actor_name"]
+    search_fields = ["dossier__tracking_number", "actor_name", "=actor_reference", "=kind"]
+    show_full_result_count = False
+
+
+@admin.register(HistoryHead)
+class HistoryHeadAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Each dossier's history anchor: the last row's position and hash. Moved only by appends."""
+
+    list_display = ["dossier", "position", "hash"]
+    list_select_related = ["dossier"]
+    search_fields = ["=dossier__tracking_number"]
     show_full_result_count = False

@@ -1,7 +1,7 @@
 from workflows.models.attachment import Attachment
 from workflows.models.decision import Decision, Outcome
 from workflows.models.dossier import Channel, Dossier
-from workflows.models.history import HistoryEntry
+from workflows.models.history import HistoryEntry, HistoryHead
 from workflows.models.payment import Payment, PaymentMethod
 from workflows.models.scheduled_step import ScheduledStep, StepKind
 from workflows.models.tracking_counter import TrackingCounter
@@ -12,6 +12,7 @@ __all__ = [
     "Decision",
     "Dossier",
     "HistoryEntry",
+    "HistoryHead",
     "Payment",
     "Outcome",
     "PaymentMethod",

@@ -1,15 +1,28 @@
-"""The dossier's history: append-only, one row per transition, hash-chained per dossier.
+"""The dossier's history: append-only events, hash-chained per dossier, anchored by a head.
 
-Each row's hash covers its content and the previous row's hash, so editing or deleting a row in
-the database breaks the chain, which ``manage.py verify_history`` detects.
+Each row is one event on a dossier: a transition (its name, from one state to another) or an
+event that leaves the state alone ("payment_recorded", "note_added"...). Each row's hash covers
+every stored field and the previous row's hash (``workflows.history_hash``), so editing a row in
+the database breaks the chain. ``HistoryHead`` names each dossier's last row, so removing the last
+rows, or all of them, shows too. ``manage.py verify_history`` checks both.
+
+Rows are written only by ``HistoryEntry.objects.append``, with the dossier row locked.
 """
 
-import hashlib
 import json
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from workflows import history_hash
+from workflows.actors import INSTITUTION_SYSTEM_ROLE, SYSTEM_ROLE, ActorKind
+
+ACTOR_ROLE_LABELS = {
+    SYSTEM_ROLE: _("GUP"),
+    INSTITUTION_SYSTEM_ROLE: _("Institution's system"),
+}
 
 
 class HistoryEntryQuerySet(models.QuerySet):
@@ -22,8 +35,79 @@ class HistoryEntryQuerySet(models.QuerySet):
     def delete(self):
         raise TypeError("The history is append-only.")
 
+    def create(self, **kwargs):
+        raise TypeError("History rows are written with HistoryEntry.objects.append().")
+
     def bulk_create(self, *args, **kwargs):
         raise TypeError("History rows are written one by one, each chained to the previous.")
+
+    def get_or_create(self, *args, **kwargs):
+        raise TypeError("History rows are written with HistoryEntry.objects.append().")
+
+    def update_or_create(self, *args, **kwargs):
+        raise TypeError("The history is append-only.")
+
+    def bulk_update(self, *args, **kwargs):
+        raise TypeError("The history is append-only.")
+
+
+class HistoryEntryManager(models.Manager.from_queryset(HistoryEntryQuerySet)):
+    def append(
+        self,
+        dossier,
+        *,
+        kind: str,
+        from_state: str,
+        to_state: str,
+        actor,
+        at,
+        comment: str = "",
+        details: dict | None = None,
+        is_public: bool = True,
+    ) -> "HistoryEntry":
+        """Write the dossier's next history row, chained to its head, and move the head.
+
+        The caller has locked the dossier row (``select_for_update``) in the transaction this
+        runs in: that lock is what keeps two appends to one dossier apart. Three queries: read
+        the head, insert the row, insert or update the head.
+        """
+        if not kind or len(kind) > HistoryEntry._meta.get_field("kind").max_length:
+            raise ValueError(f"An event kind is 1 to 40 characters, not {kind!r}.")
+        if timezone.is_naive(at):
+            raise ValueError("The time of a history event must be timezone-aware.")
+        # Store exactly what the database gives back, so the hash computed now is the hash
+        # recomputed later: JSON keys become strings, tuples lists; NaN is refused.
+        details = json.loads(json.dumps(details or {}, ensure_ascii=False, allow_nan=False))
+        head = HistoryHead.objects.filter(dossier_id=dossier.pk).first()
+        entry = HistoryEntry(
+            dossier=dossier,
+            position=(head.position if head else 0) + 1,
+            kind=kind,
+            from_state=from_state,
+            to_state=to_state,
+            actor_kind=actor.kind,
+            actor_user_id=actor.user_id,
+            actor_reference=actor.reference,
+            actor_role=actor.role,
+            actor_name=actor.display_name[:300],
+            comment=comment or "",
+            details=details,
+            is_public=bool(is_public),
+            at=at,
+            version=history_hash.CURRENT_VERSION,
+            previous_hash=head.hash if head else "",
+        )
+        if actor.user is not None:
+            entry.actor_user = actor.user
+        entry.save(force_insert=True)
+        if head is None:
+            HistoryHead(dossier=dossier, position=entry.position, hash=entry.hash).save(
+                force_insert=True
+            )
+        else:
+            head.position, head.hash = entry.position, entry.hash
+            head.save(update_fields=["position", "hash"])
+        return entry
 
 
 class HistoryEntry(models.Model):
@@ -34,10 +118,16 @@ class HistoryEntry(models.Model):
         related_name="history",
     )
     position = models.PositiveIntegerField(_("position"))
-    transition = models.CharField(_("step"), max_length=40)
+    kind = models.CharField(
+        _("event"),
+        max_length=40,
+        help_text=_("The step taken, or what happened (a payment recorded, a note added)."),
+    )
+    #: Equal when the event is not a transition.
     from_state = models.CharField(_("from"), max_length=32)
     to_state = models.CharField(_("to"), max_length=32)
-    actor = models.ForeignKey(
+    actor_kind = models.CharField(_("actor kind"), max_length=24, choices=ActorKind.choices)
+    actor_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("by"),
         on_delete=models.PROTECT,
@@ -45,15 +135,24 @@ class HistoryEntry(models.Model):
         blank=True,
         related_name="+",
     )
+    actor_reference = models.CharField(
+        _("actor reference"),
+        max_length=64,
+        help_text=_("user:12, dossier:5 (a resume link), institution:3 or system."),
+    )
     actor_role = models.CharField(_("role"), max_length=32)
     actor_name = models.CharField(_("name"), max_length=300)
     comment = models.TextField(_("comment"), blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
     is_public = models.BooleanField(_("shown to the citizen"), default=True)
     at = models.DateTimeField(_("at"))
+    version = models.PositiveSmallIntegerField(
+        _("hash version"), default=history_hash.CURRENT_VERSION
+    )
     previous_hash = models.CharField(max_length=64, blank=True)
     hash = models.CharField(max_length=64)
 
-    objects = HistoryEntryQuerySet.as_manager()
+    objects = HistoryEntryManager()
 
     class Meta:
         ordering = ["dossier", "position"]
@@ -64,7 +163,7 @@ class HistoryEntry(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.dossier_id}#{self.position} {self.from_state}→{self.to_state}"
+        return f"{self.dossier_id}#{self.position} {self.kind} {self.from_state}→{self.to_state}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
@@ -76,6 +175,10 @@ class HistoryEntry(models.Model):
         raise TypeError("The history is append-only.")
 
     @property
+    def is_transition(self) -> bool:
+        return self.from_state != self.to_state
+
+    @property
     def to_state_label(self) -> str:
         from workflows.states import DossierState
 
@@ -85,22 +188,48 @@ class HistoryEntry(models.Model):
     def actor_role_label(self) -> str:
         from gup.roles import Role
 
-        return Role(self.actor_role).label if self.actor_role in Role.values else self.actor_role
+        if self.actor_role in Role.values:
+            return Role(self.actor_role).label
+        return ACTOR_ROLE_LABELS.get(self.actor_role, self.actor_role)
 
-    def content_for_hash(self) -> bytes:
-        content = {
-            "dossier": self.dossier_id,
-            "position": self.position,
-            "transition": self.transition,
-            "from": self.from_state,
-            "to": self.to_state,
-            "actor": self.actor_id,
-            "role": self.actor_role,
-            "comment": self.comment,
-            "at": self.at.isoformat(),
-            "previous": self.previous_hash,
-        }
-        return json.dumps(content, sort_keys=True, ensure_ascii=False).encode()
+    def content_for_hash(self) -> bytes | None:
+        """What the row's hash covers, by the rules of its version (None: unknown version)."""
+        return history_hash.content_for_hash(self)
 
-    def compute_hash(self) -> str:
-        return hashlib.sha256(self.content_for_hash()).hexdigest()
+    def compute_hash(self) -> str | None:
+        return history_hash.compute_hash(self)
+
+
+class HistoryHeadQuerySet(models.QuerySet):
+    def delete(self):
+        raise TypeError("A history anchor is never removed.")
+
+
+class HistoryHead(models.Model):
+    """The anchor of a dossier's chain: its last row's position and hash (0 and "": none yet).
+
+    Moved by ``HistoryEntry.objects.append`` in the same transaction as the row it names. A row
+    removed from the end of the chain leaves the head pointing at nothing, which verify reports.
+    """
+
+    dossier = models.OneToOneField(
+        "workflows.Dossier",
+        verbose_name=_("dossier"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="history_head",
+    )
+    position = models.PositiveIntegerField(_("last position"), default=0)
+    hash = models.CharField(_("last hash"), max_length=64, blank=True)
+
+    objects = HistoryHeadQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("history anchor")
+        verbose_name_plural = _("history anchors")
+
+    def __str__(self):
+        return f"{self.dossier_id}#{self.position}"
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("A history anchor is never removed.")
