@@ -13,3 +13,20 @@ KIRUNDI = {
 def register_kirundi() -> None:
     """Tell Django how to name Kirundi, so language menus and get_language_info() work."""
     locale.LANG_INFO.setdefault("rn", KIRUNDI)
+
+
+def remember_language(response, code: str):
+    """Make ``code`` the visitor's language from the next page on, as the switcher does."""
+    from django.conf import settings
+
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+    )
+    return response

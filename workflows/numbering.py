@@ -14,7 +14,8 @@ def allocate_tracking_number(office, year: int) -> str:
     transaction ends, so two filings at the same office are numbered one after the other, and a
     rolled-back filing gives its number back.
     """
-    assert transaction.get_connection().in_atomic_block, "allocate inside a transaction"
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("Tracking numbers are allocated inside the filing's transaction.")
     counter, _created = TrackingCounter.objects.get_or_create(office=office, year=year)
     TrackingCounter.objects.filter(pk=counter.pk).update(last_value=F("last_value") + 1)
     sequence = TrackingCounter.objects.values_list("last_value", flat=True).get(pk=counter.pk)

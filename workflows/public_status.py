@@ -18,7 +18,9 @@ from django.utils.translation import gettext as _
 from django_ratelimit import ALL
 from django_ratelimit.core import get_usage
 
+from gup.formatting import moment
 from workflows import tracking
+from workflows.history_display import describe
 from workflows.models import Dossier
 from workflows.states import WAITING_FOR_CITIZEN_STATES
 from workflows.states import DossierState as S
@@ -53,6 +55,10 @@ def _date(value) -> str:
     return formats.date_format(value, "DATE_FORMAT") if value else _("a date still to be set")
 
 
+def _moment(value) -> str:
+    return moment(value) if value else _("a date still to be set")
+
+
 def what_to_do(dossier) -> str:
     """What the citizen must do next, in plain words, for the dossier's state."""
     office = str(dossier.office)
@@ -84,19 +90,8 @@ def what_to_do(dossier) -> str:
             "The institution needs information from you. Open your dossier with your link or "
             "your account to read the questions and answer online, or go to %(office)s."
         ) % {"office": office}
-    if state == S.INSPECTION:
-        return _("An inspector will visit the site on %(date)s. Make sure they can get in.") % {
-            "date": _date(dossier.step_date)
-        }
-    if state == S.PUBLIC_NOTICE:
-        return _(
-            "Your request is published until %(date)s so that anyone may object. Nothing to do."
-        ) % {"date": _date(dossier.public_notice_ends_on)}
-    if state == S.APPOINTMENT:
-        return _(
-            "Come in person to %(office)s on %(date)s with your national ID card, for the photo "
-            "and fingerprints."
-        ) % {"office": office, "date": _date(dossier.step_date)}
+    if state in (S.INSPECTION, S.PUBLIC_NOTICE, S.APPOINTMENT):
+        return _scheduled_step_text(dossier, office)
     if state in (S.APPROVED, S.ISSUED):
         return _(
             "Your request was approved. The document is being prepared: you will be told when "
@@ -117,9 +112,31 @@ def what_to_do(dossier) -> str:
     return _("This application was abandoned before it was sent.")
 
 
+def _scheduled_step_text(dossier, office: str) -> str:
+    """Inspection, public notice or appointment: when, where, and what to bring."""
+    step = dossier.open_scheduled_step()
+    when = _moment(step.starts_at) if step else _("a date still to be set")
+    if dossier.state == S.PUBLIC_NOTICE:
+        return _(
+            "Your request is published until %(date)s so that anyone may object. Nothing to do."
+        ) % {"date": _date(step.ends_on if step else None)}
+    if dossier.state == S.INSPECTION:
+        text = _("An inspector will visit the site on %(date)s. Make sure they can get in.") % {
+            "date": when
+        }
+    else:
+        text = _("Come in person to %(place)s on %(date)s.") % {
+            "place": (step.place if step and step.place else office),
+            "date": when,
+        }
+    if step and step.what_to_bring:
+        text += " " + _("Bring: %(things)s") % {"things": step.what_to_bring}
+    return text
+
+
 def public_status(dossier, *, with_comments: bool = False) -> PublicStatus:
     """The reduced view of a dossier. ``with_comments`` only for the applicant themselves."""
-    entries = dossier.history.public().order_by("position").only("at", "to_state", "comment")
+    entries = dossier.history.public().order_by("position")
     return PublicStatus(
         tracking_number=dossier.tracking_number or "",
         service=dossier.service.name,
@@ -134,7 +151,7 @@ def public_status(dossier, *, with_comments: bool = False) -> PublicStatus:
         timeline=tuple(
             TimelineStep(
                 at=entry.at,
-                label=entry.to_state_label,
+                label=describe(entry),
                 comment=entry.comment if with_comments else "",
             )
             for entry in entries

@@ -4,9 +4,9 @@ from django.contrib.auth import login
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from gup.languages import remember_language
 from gup.accounts.forms import SignInForm, SignUpForm
-from workflows import online, public_status
-from workflows.views.citizen import held_tokens
+from workflows import public_status
 
 SIGN_IN_GROUP = "gup.sign_in"
 
@@ -21,11 +21,13 @@ def _next_url(request) -> str:
 
 
 def _signed_in(request, user):
-    """Sign in, and give the account the applications this browser holds a link for."""
-    tokens = held_tokens(request)
+    """Sign in. (The applications this browser holds a link for become the account's: the
+    dossiers' domain listens to the sign-in, see ``workflows.citizen_access``.)"""
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    online.link_to_account(user, [dossier.pk for dossier in online.dossiers_held(tokens)])
-    return redirect(_next_url(request) or "my_dossiers")
+    response = redirect(_next_url(request) or "my_dossiers")
+    # Their pages speak the language they chose when they signed up, on any device.
+    remember_language(response, user.preferred_language)
+    return response
 
 
 def sign_up(request):

@@ -5,7 +5,6 @@ there too (``citizen_access.actor_for``): its owner's account, or the resume tok
 browser's session. Anyone else gets a 404, whether the draft exists or not.
 """
 
-from django.conf import settings
 from django.contrib import messages
 from django.forms.models import model_to_dict
 from django.http import Http404
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from gup.languages import remember_language
 from services.answers import labelled_answers
 from services.models import Service
 from workflows import actions, online, public_status
@@ -115,15 +115,7 @@ def resume(request, token):
         )
     else:
         response = redirect("citizen_follow", public_id=dossier.public_id)
-    translation.activate(dossier.language)
-    response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME,
-        dossier.language,
-        max_age=settings.LANGUAGE_COOKIE_AGE,
-        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-        secure=settings.LANGUAGE_COOKIE_SECURE,
-        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-    )
+    remember_language(response, dossier.language)
     return response
 
 

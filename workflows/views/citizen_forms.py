@@ -6,8 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from services.answers import AnswersForm
 from services.models import Office
-from workflows.forms import DocumentsForm
-from workflows.states import DossierState
+from workflows.forms import DocumentsForm, ExpectedStateMixin
 from workflows.uploads import TYPE_NAMES, inspect_upload
 
 
@@ -50,7 +49,7 @@ class DraftDocumentsForm(DocumentsForm):
                 field.required = False
 
 
-class AnswerForm(DocumentsForm):
+class AnswerForm(ExpectedStateMixin, DocumentsForm):
     """The citizen's answer to the office: a message, and any documents they want to add."""
 
     def __init__(self, service, *args, needs_comment: bool, **kwargs):
@@ -68,9 +67,6 @@ class AnswerForm(DocumentsForm):
             required=needs_comment,
             max_length=4000,
             widget=forms.Textarea(attrs={"rows": 5}),
-        )
-        self.fields["expected_state"] = forms.ChoiceField(
-            choices=DossierState.choices, widget=forms.HiddenInput
         )
         self.order_fields(["comment"])
 
@@ -95,8 +91,7 @@ class AnswerForm(DocumentsForm):
         return chosen
 
 
-class WithdrawForm(forms.Form):
-    expected_state = forms.ChoiceField(choices=DossierState.choices, widget=forms.HiddenInput)
+class WithdrawForm(ExpectedStateMixin):
     comment = forms.CharField(
         label=_("Why do you withdraw? (optional)"),
         required=False,
