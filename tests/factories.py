@@ -194,6 +194,21 @@ class ServiceFactory(DjangoModelFactory):
     routing = factory.RelatedFactory(RoutingRuleFactory, factory_related_name="service")
 
 
+def sample_date(spec) -> datetime.date:
+    """A date the question accepts: its limits count in days from today (services.answers).
+
+    A day inside the limits when there is room, so a test running across midnight still passes.
+    """
+    low, high = spec.min_value, spec.max_value
+    if low is None and high is None:
+        return datetime.date(2027, 3, 1)
+    if low is None:
+        days = high - 1
+    else:
+        days = low if high is not None and high <= low else low + 1
+    return timezone.localdate() + datetime.timedelta(days=days)
+
+
 def sample_answers(service) -> dict:
     """Acceptable answers to every question of the service, as stored in ``Dossier.answers``."""
     answers = {}
@@ -201,7 +216,7 @@ def sample_answers(service) -> dict:
         if spec.kind == FieldKind.INTEGER:
             answers[spec.code] = max(spec.min_value or 1, 1)
         elif spec.kind == FieldKind.DATE:
-            answers[spec.code] = "2027-03-01"
+            answers[spec.code] = sample_date(spec).isoformat()
         elif spec.kind == FieldKind.CHOICE:
             answers[spec.code] = spec.choices[0]["value"]
         elif spec.kind == FieldKind.YES_NO:

@@ -103,13 +103,19 @@ class ServiceField(models.Model):
         _("minimum"),
         null=True,
         blank=True,
-        help_text=_("Smallest number, or shortest text length."),
+        help_text=_(
+            "Smallest number, or shortest text length. For a date: the earliest date allowed, "
+            "in days from today (0: not in the past; -7: up to a week ago)."
+        ),
     )
     max_value = models.IntegerField(
         _("maximum"),
         null=True,
         blank=True,
-        help_text=_("Largest number, or longest text length."),
+        help_text=_(
+            "Largest number, or longest text length. For a date: the latest date allowed, "
+            "in days from today (0: not in the future; 90: up to 90 days ahead)."
+        ),
     )
     pattern = models.CharField(
         _("pattern"),
@@ -144,6 +150,28 @@ class ServiceField(models.Model):
 
     def __str__(self):
         return self.label
+
+    def clean(self):
+        """Tell the administrator when a date's earliest day comes after its latest day.
+
+        The database constraint says the same in general terms; for a date the limits are days
+        from today, which is worth spelling out.
+        """
+        super().clean()
+        if (
+            self.kind == FieldKind.DATE
+            and self.min_value is not None
+            and self.max_value is not None
+            and self.min_value > self.max_value
+        ):
+            message = _(
+                "For a date, the maximum (the latest day, %(maximum)s days from today) cannot "
+                "come before the minimum (the earliest day, %(minimum)s days from today)."
+            )
+            params = {"minimum": self.min_value, "maximum": self.max_value}
+            raise ValidationError(
+                {"max_value": ValidationError(message, code="date_range", params=params)}
+            )
 
     @property
     def label(self) -> str:
