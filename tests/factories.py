@@ -10,6 +10,7 @@ real one would have, and a factory can never build a dossier the lifecycle could
 import contextlib
 import datetime
 import io
+import uuid
 from unittest import mock
 
 import factory
@@ -32,7 +33,9 @@ from services.models import (
     ServiceField,
 )
 from workflows import uploads
-from workflows.actions import do_file_at_counter, perform
+from workflows.actions import perform
+from workflows.actors import Actor
+from workflows.deadlines import is_working_day
 from workflows.conditions import fee_is_due
 from workflows.models import Attachment, Channel, Dossier, Payment, PaymentMethod
 from workflows.states import DossierState
@@ -312,7 +315,16 @@ STEP_COMMENTS = {
     "record_inspection": "The site matches the plans.",
     "close_public_notice": "No objection was received.",
     "reject": "The plot lies in a protected wetland.",
+    "withdraw": "The citizen no longer needs the permit.",
 }
+
+
+def next_slot(days_ahead: int = 7, hour: int = 10) -> datetime.datetime:
+    """A time the calendar accepts for an inspection or appointment: a working day, 10:00."""
+    day = timezone.localdate() + datetime.timedelta(days=days_ahead)
+    while not is_working_day(day):
+        day += datetime.timedelta(days=1)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
 
 def step_inputs(dossier, step) -> dict:
@@ -326,7 +338,9 @@ def step_inputs(dossier, step) -> dict:
             amount_bif=(dossier.service.fee_bif or 0) - dossier.total_paid(),
         )
     if step in ("schedule_inspection", "give_appointment"):
-        inputs["scheduled_for"] = timezone.now() + datetime.timedelta(days=7)
+        inputs["scheduled_for"] = next_slot()
+        inputs["place"] = "GUP Gitega, counter 2"
+        inputs["what_to_bring"] = "National ID card"
     return inputs
 
 
@@ -357,7 +371,7 @@ class _Walker:
     def actor(self, step):
         dossier = self.dossier
         if step in SYSTEM_STEPS:
-            return None
+            return Actor.system()
         if step in APPLICANT_STEPS and dossier.applicant_account_id is not None:
             return dossier.applicant_account
         if step in INSTITUTION_STEPS:
@@ -386,7 +400,7 @@ class DossierFactory(DjangoModelFactory):
     """A dossier in any state: ``DossierFactory(state=S.IN_REVIEW)`` or ``(in_review=True)``.
 
     Online by default: a citizen account drafts it with every mandatory document attached, and
-    submits it. ``counter=True`` files it at the counter with ``do_file_at_counter`` instead.
+    submits it. ``counter=True`` files it at the counter (``filed_at_counter``) instead.
     ``clerk`` and ``officer`` choose who takes the office's and the institution's steps (the
     officer is the one who claims it); by default new staff of the right office and institution
     are created. ``documents=False`` attaches nothing, so that ``forward`` cannot happen.
@@ -425,7 +439,7 @@ class DossierFactory(DjangoModelFactory):
     applicant_last_name = factory.Iterator(["Ndayishimiye", "Nshimirimana", "Uwimana"])
     applicant_national_id = factory.Sequence(lambda n: f"0412/{n:06d}")
     applicant_birth_date = datetime.date(1990, 5, 17)
-    applicant_phone = factory.Sequence(lambda n: f"+2577{n % 10_000_000:07d}")
+    applicant_phone = factory.Sequence(lambda n: f"+25779{n % 1_000_000:06d}")
     applicant_commune = factory.SubFactory(
         CommuneFactory, province=factory.SelfAttribute("..office.province")
     )
@@ -455,11 +469,14 @@ class DossierFactory(DjangoModelFactory):
             if clerk is None:
                 clerk = UserFactory(clerk=True, office=office)
             answers = kwargs.pop("answers")
-            for name in ("service", "office", "channel", "created_by"):
+            for name in ("service", "office", "channel", "created_by", "applicant_account"):
                 kwargs.pop(name)
-            dossier = do_file_at_counter(
+            dossier = perform(
+                None,
+                "filed_at_counter",
                 clerk,
-                service,
+                filing_key=uuid.uuid4(),
+                service=service,
                 applicant=kwargs,
                 answers=answers,
                 documents={doc: sample_upload(doc.accepted_types, doc.code) for doc in to_attach},

@@ -22,13 +22,19 @@ from tests.factories import (
     dossier_in_state,
     step_inputs,
 )
-from workflows.actions import available_transitions, blocked_transitions, perform, transition_meta
+from workflows import events
+from workflows.actions import perform
+from workflows.actors import Actor
 from workflows.exceptions import DossierConflict, InvalidInput, NotAllowed, TransitionRefused
 from workflows.history_chain import broken_links
 from workflows.models import Dossier, HistoryEntry, Payment, PaymentMethod
 from workflows.states import UNDECIDED_STATES, DossierState
 
 S = DossierState
+
+
+def blocked(dossier, user):
+    return [(event.name, why) for event, why in events.available_steps(dossier, user)[1]]
 ANONYMOUS = "anonymous"
 SYSTEM = "system"
 EVERYONE = (*PEOPLE, ANONYMOUS, SYSTEM)
@@ -85,11 +91,12 @@ CASE_BY_STEP = {case.step: case for case in CASES}
 
 
 def person(personas, name):
-    """A persona by name; ``anonymous`` is a visitor who has not signed in, ``system`` is None."""
+    """A persona by name; ``anonymous`` is a visitor who has not signed in; ``system`` the
+    scheduler's actor."""
     if name == ANONYMOUS:
         return AnonymousUser()
     if name == SYSTEM:
-        return None
+        return Actor.system()
     return getattr(personas, name)
 
 
@@ -142,7 +149,7 @@ def test_allowed_persona_takes_the_step(personas, case, who):
     dossier = source_dossier(personas, case)
     before = history_of(dossier)
     user = person(personas, who)
-    assert case.step in available_transitions(dossier, user)  # their button is there
+    assert case.step in events.available_names(dossier, user)  # their button is there
 
     after = perform(
         dossier.pk,
@@ -152,7 +159,7 @@ def test_allowed_persona_takes_the_step(personas, case, who):
         **step_inputs(dossier, case.step),
     )
 
-    target = transition_meta(case.step).next_state(case.source)
+    target = getattr(Dossier, case.step)._django_fsm.next_state(case.source)
     assert reloaded(dossier).state == after.state == target
     entries = list(after.history.order_by("position"))
     assert len(entries) == len(before) + 1
@@ -172,7 +179,7 @@ def test_other_personas_are_not_allowed_and_nothing_changes(personas, case, who)
     dossier = source_dossier(personas, case)
     before = history_of(dossier)
     user = person(personas, who)
-    assert case.step not in available_transitions(dossier, user)  # no button either
+    assert case.step not in events.available_names(dossier, user)  # no button either
 
     with pytest.raises(NotAllowed):
         perform(
@@ -201,7 +208,7 @@ SERVICE_TO_REACH = {
 def test_a_step_from_a_state_it_does_not_start_from_is_refused(personas, state):
     dossier = filed_in_gitega(personas, state, **SERVICE_TO_REACH.get(state, {}))
     before = history_of(dossier)
-    impossible = [case for case in CASES if not transition_meta(case.step).has_transition(state)]
+    impossible = [case for case in CASES if not getattr(Dossier, case.step)._django_fsm.has_transition(state)]
     assert impossible
 
     for case in impossible:
@@ -279,7 +286,7 @@ def test_forward_is_refused_while_the_fee_is_unpaid_and_the_clerk_is_told_why(pe
     assert refused.value.details == ["The fee has not been paid yet."]
     assert "Forward to the institution" in refused.value.message
     assert reloaded(dossier).state == S.INTAKE
-    assert ("forward", ["The fee has not been paid yet."]) in blocked_transitions(
+    assert ("forward", ["The fee has not been paid yet."]) in blocked(
         reloaded(dossier), personas.clerk_gitega
     )
 
@@ -353,7 +360,7 @@ def test_someone_who_may_not_forward_is_not_told_what_the_dossier_lacks(personas
         perform(dossier.pk, "forward", personas.clerk_ngozi)
 
     assert refused.value.details == []
-    assert blocked_transitions(reloaded(dossier), personas.clerk_ngozi) == []
+    assert blocked(reloaded(dossier), personas.clerk_ngozi) == []
 
 
 def test_payment_is_not_requested_for_a_free_service(personas):

@@ -49,7 +49,7 @@ def available_steps(dossier, actor) -> tuple[list[Event], list[tuple[Event, list
         if transition.source != dossier.state or not transition.has_perm(dossier, actor):
             continue
         event = EVENTS.get(transition.name)
-        if event is None or not event.offered:
+        if event is None:
             continue
         problems = unmet(transition.conditions, dossier)
         if problems:

@@ -42,6 +42,7 @@ def detail(request, tracking_number):
     steps = [
         {"event": event, "form": step_form(event, actor, initial={"expected_state": dossier.state})}
         for event in available
+        if event.offered
     ]
     return render(
         request,
@@ -56,7 +57,9 @@ def detail(request, tracking_number):
             "history": history_lines(dossier.history.all()),
             "steps": [step for step in steps if not step["event"].set_apart],
             "set_apart_steps": [step for step in steps if step["event"].set_apart],
-            "blocked_steps": [{"label": event.label, "reasons": why} for event, why in blocked],
+            "blocked_steps": [
+                {"label": event.label, "reasons": why} for event, why in blocked if event.offered
+            ],
             "note_form": NoteForm() if events.get("note_added").permission(dossier, actor) else None,
         },
     )
