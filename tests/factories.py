@@ -205,11 +205,11 @@ def sample_date(spec) -> datetime.date:
     low, high = spec.min_value, spec.max_value
     if low is None and high is None:
         return datetime.date(2027, 3, 1)
+    today = timezone.localdate()
     if low is None:
-        days = high - 1
-    else:
-        days = low if high is not None and high <= low else low + 1
-    return timezone.localdate() + datetime.timedelta(days=days)
+        return today + datetime.timedelta(days=high - 1)
+    days = low if high is not None and high <= low else low + 1
+    return today + datetime.timedelta(days=days)
 
 
 def sample_answers(service) -> dict:

@@ -101,8 +101,8 @@ def scheduling_problems(when: datetime.datetime, now: datetime.datetime) -> list
     if not OFFICE_OPENS <= local.time() <= LAST_START:
         problems.append(
             _(
-                "The office is open from %(opens)s to %(closes)s: choose a time between "
-                "%(opens)s and %(last)s."
+                "Outside office hours: choose a time between %(opens)s and %(last)s (the office "
+                "closes at %(closes)s)."
             )
             % {
                 "opens": _time(OFFICE_OPENS),
