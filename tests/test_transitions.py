@@ -164,7 +164,7 @@ def test_allowed_persona_takes_the_step(personas, case, who):
     entries = list(after.history.order_by("position"))
     assert len(entries) == len(before) + 1
     entry = entries[-1]
-    assert (entry.transition, entry.from_state, entry.to_state) == (case.step, case.source, target)
+    assert (entry.kind, entry.from_state, entry.to_state) == (case.step, case.source, target)
     assert entry.actor == user
     assert entry.actor_role == (user.role if user is not None else "system")
     assert entry.previous_hash == (entries[-2].hash if len(entries) > 1 else "")
@@ -541,7 +541,7 @@ def test_every_step_is_one_history_row_and_the_rows_form_a_chain(personas):
 
     entries = list(dossier.history.order_by("position"))
 
-    assert [entry.transition for entry in entries] == [
+    assert [entry.kind for entry in entries] == [
         "submit",
         "start_intake",
         "request_payment",

@@ -10,6 +10,8 @@ through ``workflows.actions.perform``.
 
 import math
 
+from django.utils.translation import gettext as _
+
 from services.answers import AnswersForm
 from workflows.applicant import APPLICANT_FIELDS, ApplicantForm, as_form_data
 

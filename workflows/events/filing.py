@@ -166,9 +166,9 @@ class DraftSaved(Event):
 class Submit(TransitionEvent):
     """The citizen (online) or a clerk for them files the draft: it gets its tracking number.
 
-    Idempotent: a double click or a form sent twice finds the dossier already submitted (the
-    second request waits for the first on the row lock) and returns it unchanged, so there is
-    never a second dossier nor a second history row.
+    With ``idempotent=True`` (the online form), a double click or a form sent twice finds the
+    dossier already submitted (the second request waits for the first on the row lock) and
+    returns it unchanged, so there is never a second dossier nor a second history row.
     """
 
     name = "submit"
@@ -178,10 +178,10 @@ class Submit(TransitionEvent):
     offered = False
 
     def check(self, dossier, ctx) -> None:
-        if dossier.state != S.DRAFT and may.applicant_or_office_staff(dossier, ctx.actor):
-            if dossier.submitted_at is not None:
+        # ``idempotent``: the online form's button, where a second click must find the first.
+        if ctx.inputs.get("idempotent") and dossier.submitted_at is not None:
+            if may.applicant_or_office_staff(dossier, ctx.actor):
                 raise AlreadyDone(dossier)
-            raise TransitionRefused(_("This application was abandoned and cannot be sent."))
         super().check(dossier, ctx)
 
     def clean(self, dossier, ctx) -> None:

@@ -320,7 +320,7 @@ def check(request, dossier, actor, *, status=200):
 def submit(request, public_id):
     dossier, actor = citizen_dossier(request, public_id)
     try:
-        dossier = actions.perform(dossier.pk, "submit", actor)
+        dossier = actions.perform(dossier.pk, "submit", actor, idempotent=True)
     except InvalidInput as error:
         messages.error(request, error.message)
         return check(request, dossier, actor, status=400)
