@@ -112,8 +112,9 @@ def filed_in_gitega(personas, state, *, service="building_permit", handler="offi
         "clerk": personas.clerk_gitega,
         "officer": getattr(personas, handler),
     }
-    if state == S.PUBLIC_NOTICE:
-        opened = timezone.now() - datetime.timedelta(days=service.public_notice_days + 1)
+    if state in (S.PUBLIC_NOTICE, S.INSPECTION, S.APPOINTMENT):
+        # Opened, or scheduled for a day, in the past: the step may be closed or recorded now.
+        opened = timezone.now() - datetime.timedelta(days=service.public_notice_days + 14)
         with clock_at(opened):
             return dossier_in_state(state, **kwargs)
     return dossier_in_state(state, **kwargs)
