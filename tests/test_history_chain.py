@@ -205,7 +205,7 @@ def test_the_time_is_hashed_in_utc_whatever_zone_it_came_in(dossier):
     assert list(broken_links()) == []
 
 
-def test_append_refuses_a_naive_time_and_a_nameless_event(dossier):
+def test_append_refuses_a_naive_time_a_nameless_event_and_no_actor(dossier):
     with pytest.raises(ValueError, match="timezone-aware"):
         HistoryEntry.objects.append(
             dossier,
@@ -217,6 +217,9 @@ def test_append_refuses_a_naive_time_and_a_nameless_event(dossier):
         )
     with pytest.raises(ValueError, match="kind"):
         append(dossier, "", S.IN_REVIEW, S.IN_REVIEW, Actor.system(), minutes=1)
+    with pytest.raises(ValueError, match="actor"):
+        append(dossier, "note_added", S.IN_REVIEW, S.IN_REVIEW, None, minutes=1)
+    assert HistoryHead.objects.get(dossier=dossier).position == 5
 
 
 def test_the_orm_refuses_to_rewrite_history(dossier):
