@@ -338,6 +338,29 @@ def test_a_removed_row_is_found(dossier):
     assert list(broken_links()) == [f"dossier {TRACKING_NUMBER}: entry 2 is missing"]
 
 
+def test_a_row_replaced_with_a_fresh_hash_does_not_follow(dossier):
+    original = dossier.history.get(position=3)
+    delete_rows(HistoryEntry._meta.db_table, "id", original.pk)
+    forged = HistoryEntry(
+        dossier=dossier,
+        position=3,
+        kind="approve",
+        from_state=S.SUBMITTED,
+        to_state=S.APPROVED,
+        actor_kind=original.actor_kind,
+        actor_user_id=original.actor_user_id,
+        actor_reference=original.actor_reference,
+        actor_role=original.actor_role,
+        actor_name=original.actor_name,
+        at=original.at,
+        previous_hash="f" * 64,
+    )
+    forged.save()  # a valid hash of its own, but not chained to entry 2
+    assert list(broken_links()) == [
+        f"dossier {TRACKING_NUMBER}, entry 3: does not follow the previous entry"
+    ]
+
+
 def test_a_removed_first_row_is_found(dossier):
     delete_rows(HistoryEntry._meta.db_table, "id", dossier.history.get(position=1).pk)
     assert list(broken_links()) == [f"dossier {TRACKING_NUMBER}: entry 1 is missing"]
