@@ -205,7 +205,7 @@ def test_the_time_is_hashed_in_utc_whatever_zone_it_came_in(dossier):
     assert list(broken_links()) == []
 
 
-def test_append_refuses_a_naive_time_and_a_nameless_event(dossier):
+def test_append_refuses_a_naive_time_a_nameless_event_and_no_actor(dossier):
     with pytest.raises(ValueError, match="timezone-aware"):
         HistoryEntry.objects.append(
             dossier,
@@ -217,6 +217,9 @@ def test_append_refuses_a_naive_time_and_a_nameless_event(dossier):
         )
     with pytest.raises(ValueError, match="kind"):
         append(dossier, "", S.IN_REVIEW, S.IN_REVIEW, Actor.system(), minutes=1)
+    with pytest.raises(ValueError, match="actor"):
+        append(dossier, "note_added", S.IN_REVIEW, S.IN_REVIEW, None, minutes=1)
+    assert HistoryHead.objects.get(dossier=dossier).position == 5
 
 
 def test_the_orm_refuses_to_rewrite_history(dossier):
@@ -333,6 +336,29 @@ def test_a_row_moved_to_another_dossier_breaks_both(dossier, building_permit):
 def test_a_removed_row_is_found(dossier):
     delete_rows(HistoryEntry._meta.db_table, "id", dossier.history.get(position=2).pk)
     assert list(broken_links()) == [f"dossier {TRACKING_NUMBER}: entry 2 is missing"]
+
+
+def test_a_row_replaced_with_a_fresh_hash_does_not_follow(dossier):
+    original = dossier.history.get(position=3)
+    delete_rows(HistoryEntry._meta.db_table, "id", original.pk)
+    forged = HistoryEntry(
+        dossier=dossier,
+        position=3,
+        kind="approve",
+        from_state=S.SUBMITTED,
+        to_state=S.APPROVED,
+        actor_kind=original.actor_kind,
+        actor_user_id=original.actor_user_id,
+        actor_reference=original.actor_reference,
+        actor_role=original.actor_role,
+        actor_name=original.actor_name,
+        at=original.at,
+        previous_hash="f" * 64,
+    )
+    forged.save()  # a valid hash of its own, but not chained to entry 2
+    assert list(broken_links()) == [
+        f"dossier {TRACKING_NUMBER}, entry 3: does not follow the previous entry"
+    ]
 
 
 def test_a_removed_first_row_is_found(dossier):

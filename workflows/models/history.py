@@ -71,6 +71,8 @@ class HistoryEntryManager(models.Manager.from_queryset(HistoryEntryQuerySet)):
         runs in: that lock is what keeps two appends to one dossier apart. Three queries: read
         the head, insert the row, insert or update the head.
         """
+        if actor is None:
+            raise ValueError("Every history event has an actor (Actor.system() for GUP itself).")
         if not kind or len(kind) > HistoryEntry._meta.get_field("kind").max_length:
             raise ValueError(f"An event kind is 1 to 40 characters, not {kind!r}.")
         if timezone.is_naive(at):
@@ -169,6 +171,8 @@ class HistoryEntry(models.Model):
         if self.pk is not None:
             raise TypeError("The history is append-only.")
         self.hash = self.compute_hash()
+        if self.hash is None:
+            raise ValueError(f"There is no history hash version {self.version}.")
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
