@@ -452,7 +452,7 @@ def test_the_amount_recorded_must_be_the_fee(personas):
     with pytest.raises(InvalidInput) as refused:
         record_payment(personas, dossier, method=PaymentMethod.CASH, amount_bif=200_000)
 
-    assert refused.value.details == ["The amount due is 235 000 BIF."]
+    assert refused.value.details == ["The amount due is 235,000\xa0BIF."]
     assert not Payment.objects.exists()
     assert reloaded(dossier).state == S.AWAITING_PAYMENT
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
+from gup.formatting import money
 from gup.roles import OFFICE_ROLES
 from workflows import uploads
 from workflows.conditions import unmet
@@ -209,7 +210,7 @@ def _prepare_record_payment(dossier, user, comment, inputs, now):
     if method and method != PaymentMethod.CASH and not reference:
         errors.append(_("Enter the bank or mobile-money reference."))
     if not isinstance(amount, int) or amount != due:
-        errors.append(_("The amount due is %(due)s BIF.") % {"due": f"{due:,}".replace(",", " ")})
+        errors.append(_("The amount due is %(due)s.") % {"due": money(due)})
     if reference and Payment.objects.filter(method=method, reference=reference).exists():
         errors.append(
             _("This reference has already been recorded: the payment was not counted twice.")

@@ -13,11 +13,11 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django_ratelimit import ALL
 from django_ratelimit.core import get_usage
 
+from gup.formatting import day, moment, money
 from workflows import tracking
 from workflows.models import Dossier
 from workflows.states import WAITING_FOR_CITIZEN_STATES
@@ -49,8 +49,9 @@ class PublicStatus:
     timeline: tuple[TimelineStep, ...]
 
 
-def _date(value) -> str:
-    return formats.date_format(value, "DATE_FORMAT") if value else _("a date still to be set")
+def _when(value, write=day) -> str:
+    """A date (with ``write=moment``, a date and time) for a sentence; a placeholder if unset."""
+    return write(value) if value else _("a date still to be set")
 
 
 def what_to_do(dossier) -> str:
@@ -61,8 +62,8 @@ def what_to_do(dossier) -> str:
         return _("This application has not been sent yet.")
     if state in (S.SUBMITTED, S.INTAKE):
         return _(
-            "Nothing for now: the office checks that your dossier is complete. You will be "
-            "told if anything is missing."
+            "Nothing for now: the office checks that your dossier is complete. If anything is "
+            "missing, this page will say so: check it again with your tracking number."
         )
     if state == S.RETURNED:
         return _(
@@ -70,12 +71,10 @@ def what_to_do(dossier) -> str:
             "account to read what to correct and answer online, or go to %(office)s."
         ) % {"office": office}
     if state == S.AWAITING_PAYMENT:
-        amount = formats.number_format(
-            max((dossier.service.fee_bif or 0) - dossier.total_paid(), 0), force_grouping=True
-        )
+        amount = money(max((dossier.service.fee_bif or 0) - dossier.total_paid(), 0))
         return _(
-            "Pay the fee of %(amount)s BIF at %(office)s (cash or bank) or by mobile money, and "
-            "keep the receipt."
+            "Pay the fee of %(amount)s at %(office)s (cash or bank) or by mobile money, and keep "
+            "the receipt."
         ) % {"amount": amount, "office": office}
     if state in (S.FORWARDED, S.IN_REVIEW):
         return _("Nothing for now: the institution that decides is examining your dossier.")
@@ -86,21 +85,21 @@ def what_to_do(dossier) -> str:
         ) % {"office": office}
     if state == S.INSPECTION:
         return _("An inspector will visit the site on %(date)s. Make sure they can get in.") % {
-            "date": _date(dossier.step_date)
+            "date": _when(dossier.step_date, moment)
         }
     if state == S.PUBLIC_NOTICE:
         return _(
             "Your request is published until %(date)s so that anyone may object. Nothing to do."
-        ) % {"date": _date(dossier.public_notice_ends_on)}
+        ) % {"date": _when(dossier.public_notice_ends_on)}
     if state == S.APPOINTMENT:
         return _(
             "Come in person to %(office)s on %(date)s with your national ID card, for the photo "
             "and fingerprints."
-        ) % {"office": office, "date": _date(dossier.step_date)}
+        ) % {"office": office, "date": _when(dossier.step_date, moment)}
     if state in (S.APPROVED, S.ISSUED):
         return _(
-            "Your request was approved. The document is being prepared: you will be told when "
-            "it is ready."
+            "Your request was approved. The document is being prepared: this page will say when "
+            "it is ready to collect. Check it again with your tracking number."
         )
     if state == S.READY_FOR_COLLECTION:
         return _("Your document is ready. Collect it at %(office)s with your national ID card.") % {
