@@ -39,7 +39,9 @@ def build_field(spec: ServiceField) -> forms.Field:
     if spec.kind == FieldKind.INTEGER:
         return forms.IntegerField(min_value=spec.min_value, max_value=spec.max_value, **common)
     if spec.kind == FieldKind.DATE:
-        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+        # A date input reads and sends ISO dates only, whatever the page's language.
+        widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        return forms.DateField(widget=widget, **common)
     if spec.kind == FieldKind.CHOICE:
         empty = [("", _("Choose…"))]
         return forms.ChoiceField(choices=empty + spec.choice_pairs(), **common)

@@ -9,8 +9,11 @@ from django.urls import reverse
 from django.utils import formats, translation
 
 from gup.formatting import day, moment, money, phone, short_day
-from tests.factories import PASSWORD, DossierFactory, clock_at
+from services.answers import AnswersForm
+from services.models import FieldKind
+from tests.factories import PASSWORD, DossierFactory, ServiceFieldFactory, clock_at
 from workflows import public_status
+from workflows.applicant import ApplicantForm
 
 NBSP = "\u00a0"
 NOVEMBER_25 = datetime.date(2026, 11, 25)
@@ -265,3 +268,18 @@ def test_a_queue_writes_the_expected_date_in_figures_day_first(
     assert paid_passport.tracking_number in queue
     assert short_day(paid_passport.due_date) in queue
     assert paid_passport.due_date.strftime("%m/%d/%Y") not in queue
+
+
+@pytest.mark.parametrize("language", ["fr", "rn", "en"])
+def test_date_inputs_hold_iso_dates_in_every_language(language, building_permit):
+    """A browser's date picker shows nothing for "17/05/1990": the value must stay ISO."""
+    spec = ServiceFieldFactory(service=building_permit, kind=FieldKind.DATE)
+    birth_date = datetime.date(1990, 5, 17)
+
+    with translation.override(language):
+        applicant = ApplicantForm(initial={"applicant_birth_date": birth_date})
+        answers = AnswersForm(building_permit, initial={spec.code: birth_date})
+        inputs = [str(applicant["applicant_birth_date"]), str(answers[spec.code])]
+
+    for html in inputs:
+        assert 'value="1990-05-17"' in html

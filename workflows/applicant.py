@@ -47,7 +47,8 @@ class ApplicantForm(forms.ModelForm):
             "language",
         ]
         widgets = {
-            "applicant_birth_date": forms.DateInput(attrs={"type": "date"}),
+            # A date input reads and sends ISO dates only, whatever the page's language.
+            "applicant_birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "applicant_phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
             "applicant_email": forms.EmailInput(attrs={"autocomplete": "email"}),
         }
