@@ -18,6 +18,7 @@ from django.core.validators import RegexValidator
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from gup.formatting import day
 from services.models import FieldKind, ServiceField
 
 YES_NO_CHOICES = [("yes", _("Yes")), ("no", _("No"))]
@@ -162,6 +163,14 @@ def clean_answers(
     return form.stored_answers(), errors
 
 
+def _stored_date(value):
+    """A date answer (stored in ISO form) as people write it; what is not a date, unchanged."""
+    try:
+        return day(datetime.date.fromisoformat(value))
+    except (TypeError, ValueError):
+        return value
+
+
 def labelled_answers(service, answers: dict) -> list[tuple[str, str]]:
     """(label, answer as a person reads it) in the service's order, for display."""
     rows = []
@@ -173,5 +182,7 @@ def labelled_answers(service, answers: dict) -> list[tuple[str, str]]:
             value = dict(spec.choice_pairs()).get(value, value)
         elif spec.kind == FieldKind.YES_NO:
             value = dict(YES_NO_CHOICES).get(value, value)
+        elif spec.kind == FieldKind.DATE:
+            value = _stored_date(value)
         rows.append((spec.label, value))
     return rows

@@ -35,8 +35,8 @@ from services.models import (
 from workflows import uploads
 from workflows.actions import perform
 from workflows.actors import Actor
-from workflows.deadlines import is_working_day
 from workflows.conditions import fee_is_due
+from workflows.deadlines import is_working_day
 from workflows.models import Attachment, Channel, Dossier, Payment, PaymentMethod
 from workflows.states import DossierState
 

@@ -1,11 +1,16 @@
 """Citizen accounts: sign up and sign in with a phone number or an email; "my dossiers"."""
 
+import io
 import uuid
 
 import pytest
+from django.conf import settings
+from django.core.management import call_command
 from django.urls import reverse
 
+from gup.accounts.management.commands.load_demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from gup.accounts.models import User
+from gup.formatting import phone
 from gup.roles import Role
 from tests.factories import PASSWORD, DossierFactory, UserFactory
 
@@ -170,3 +175,123 @@ def test_my_dossiers_without_an_account_invites_to_sign_in(english):
 
     assert reverse("citizen_sign_in") in page
     assert reverse("citizen_sign_up") in page
+
+
+# --- Signing in with the phone number however it is written ------------------------------------
+
+SPELLINGS = ["79 12 34 56", "+257 79 12 34 56", "79123456"]
+
+
+def sign_in(client, identifier, password=PASSWORD):
+    return client.post(reverse("citizen_sign_in"), {"identifier": identifier, "password": password})
+
+
+@pytest.fixture
+def demo(settings):
+    """What ``make run`` loads: the map, the catalogue and the demo accounts."""
+    settings.DEBUG = True
+    call_command("load_demo", stdout=io.StringIO())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("spelling", SPELLINGS)
+def test_the_demo_citizen_signs_in_with_the_number_written_any_way(english, demo, spelling):
+    response = sign_in(english, spelling, DEMO_PASSWORD)
+
+    assert response.status_code == 302
+    assert response.url == reverse("my_dossiers")
+    assert english.get(reverse("my_dossiers")).wsgi_request.user.username == "citizen"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("spelling", SPELLINGS)
+def test_a_citizen_who_signed_up_signs_in_with_the_number_written_any_way(english, spelling):
+    english.post(reverse("citizen_sign_up"), {**SIGN_UP, "identifier": "+257 79 12 34 56"})
+    english.logout()
+
+    response = sign_in(english, spelling, SIGN_UP["password1"])
+
+    assert response.url == reverse("my_dossiers")
+    assert english.get("/").wsgi_request.user == User.objects.get(phone="+25779123456")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("spelling", SPELLINGS)
+def test_the_account_is_found_by_its_phone_whatever_its_user_name(english, spelling):
+    jeanne = UserFactory(username="jeanne", phone="+25779123456")
+
+    sign_in(english, spelling)
+
+    assert english.get("/").wsgi_request.user == jeanne
+
+
+@pytest.mark.django_db
+def test_the_account_is_found_by_its_email_whatever_its_user_name(english):
+    jeanne = UserFactory(username="jeanne", email="jeanne@example.bi")
+
+    sign_in(english, " Jeanne@Example.BI ")
+
+    assert english.get("/").wsgi_request.user == jeanne
+
+
+@pytest.mark.django_db
+def test_a_wrong_number_gets_the_clear_message(english, demo):
+    response = sign_in(english, "79 12 34 57", DEMO_PASSWORD)
+
+    assert response.status_code == 400
+    assert "Wrong phone number, email or password. Try again." in response.content.decode()
+    assert not english.get("/").wsgi_request.user.is_authenticated
+
+
+@pytest.mark.django_db
+def test_staff_with_the_same_phone_do_not_sign_in_as_citizens(english, clerk_gitega):
+    clerk_gitega.phone = "+25779123456"
+    clerk_gitega.save()
+
+    assert sign_in(english, "79123456").status_code == 400
+
+
+@pytest.mark.django_db
+def test_signing_up_with_the_number_of_an_existing_account_is_refused(english, demo):
+    response = english.post(reverse("citizen_sign_up"), {**SIGN_UP, "identifier": "79123456"})
+
+    assert response.status_code == 400
+    assert "already uses this phone number" in response.content.decode()
+    assert User.objects.filter(phone="+25779123456").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_phone_typed_in_the_admin_is_stored_in_e164(administrator):
+    citizen = UserFactory.build(username="jeanne", phone="79 12 34 56")
+
+    citizen.clean()
+
+    assert citizen.phone == "+25779123456"
+
+
+# --- The demo accounts are the README's ---------------------------------------------------------
+
+
+def readme_demo_accounts() -> dict[str, tuple[str, str]]:
+    """User name → (role, scope), from the table under "## Demo accounts" in README.md."""
+    text = (settings.BASE_DIR / "README.md").read_text()
+    section = text.split("## Demo accounts", 1)[1].split("\n## ", 1)[0]
+    rows = [line.split("|")[1:-1] for line in section.splitlines() if line.startswith("| `")]
+    return {name.strip().strip("`"): (role.strip(), scope.strip()) for name, role, scope, _ in rows}
+
+
+@pytest.mark.django_db
+def test_load_demo_creates_the_accounts_the_readme_lists(demo):
+    readme = readme_demo_accounts()
+    users = {user.username: user for user in User.objects.select_related("office", "institution")}
+
+    assert set(readme) == set(users) == {username for username, *_ in DEMO_ACCOUNTS}
+    for username, (role, scope) in readme.items():
+        user = users[username]
+        assert role.startswith(str(Role(user.role).label)), username
+        assert user.check_password(DEMO_PASSWORD)
+        if user.office:
+            assert scope == user.office.name
+        if user.institution:
+            assert scope.split()[0].lower().split("-")[0] in user.institution.code
+    assert readme["citizen"][0] == f"Citizen ({phone(users['citizen'].phone)})"

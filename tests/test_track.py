@@ -162,3 +162,20 @@ def test_each_state_tells_the_citizen_what_to_do(db):
         assert public_status.what_to_do(dossier)
     awaiting = DossierFactory(awaiting_payment=True)
     assert "BIF" in public_status.what_to_do(awaiting)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("state", ["intake", "approved"])
+def test_the_status_promises_no_message_nothing_sends(client, citizen, state):
+    """Nothing tells the citizen of a change yet: the page says to come back and look."""
+    dossier = DossierFactory(state=state, applicant_phone=PHONE, applicant_account=citizen)
+
+    tracked = track(client, dossier.tracking_number, "3456").content.decode()
+    client.force_login(citizen)
+    followed = client.get(reverse("citizen_follow", args=[dossier.public_id])).content.decode()
+
+    for page in (tracked, followed):
+        assert dossier.tracking_number in page
+        assert "check it again with your tracking number" in page.lower()
+        for promise in ("you will be told", "will be notified", "we will send", "you will receive"):
+            assert promise not in page.lower(), promise

@@ -35,6 +35,8 @@ S = DossierState
 
 def blocked(dossier, user):
     return [(event.name, why) for event, why in events.available_steps(dossier, user)[1]]
+
+
 ANONYMOUS = "anonymous"
 SYSTEM = "system"
 EVERYONE = (*PEOPLE, ANONYMOUS, SYSTEM)
@@ -209,7 +211,9 @@ SERVICE_TO_REACH = {
 def test_a_step_from_a_state_it_does_not_start_from_is_refused(personas, state):
     dossier = filed_in_gitega(personas, state, **SERVICE_TO_REACH.get(state, {}))
     before = history_of(dossier)
-    impossible = [case for case in CASES if not getattr(Dossier, case.step)._django_fsm.has_transition(state)]
+    impossible = [
+        case for case in CASES if not getattr(Dossier, case.step)._django_fsm.has_transition(state)
+    ]
     assert impossible
 
     for case in impossible:
@@ -460,7 +464,7 @@ def test_the_amount_recorded_must_be_the_fee(personas):
     with pytest.raises(InvalidInput) as refused:
         record_payment(personas, dossier, method=PaymentMethod.CASH, amount_bif=200_000)
 
-    assert refused.value.details == ["The amount due is 235 000 BIF."]
+    assert refused.value.details == ["The amount due is 235,000\xa0BIF."]
     assert not Payment.objects.exists()
     assert reloaded(dossier).state == S.AWAITING_PAYMENT
 

@@ -49,7 +49,8 @@ class ApplicantForm(forms.ModelForm):
             "language",
         ]
         widgets = {
-            "applicant_birth_date": forms.DateInput(attrs={"type": "date"}),
+            # A date input reads and sends ISO dates only, whatever the page's language.
+            "applicant_birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "applicant_phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
             "applicant_email": forms.EmailInput(attrs={"autocomplete": "email"}),
         }
@@ -117,9 +118,13 @@ def clean_applicant(values: dict, *, partial: bool = False) -> tuple[dict, dict]
         if partial and name not in values:
             continue
         label = form.fields[name].label if name in form.fields else ""
-        errors[label or name] = [f"{label}: {message}" if label else message for message in messages]
+        errors[label or name] = [
+            f"{label}: {message}" if label else message for message in messages
+        ]
     unknown = set(values) - set(APPLICANT_FIELDS)
     if unknown:
         errors["unknown"] = [f"Unknown applicant field: {name}" for name in sorted(unknown)]
-    cleaned = {name: value for name, value in form.cleaned_data.items() if name in values or not partial}
+    cleaned = {
+        name: value for name, value in form.cleaned_data.items() if name in values or not partial
+    }
     return cleaned, errors

@@ -90,9 +90,9 @@ def actor_for(dossier, user, tokens: Mapping[str, str]) -> Actor | None:
     dossier's token among ``tokens`` (public id → raw token, kept in their session).
     """
     account = Actor.for_user(user)
-    if account is not None and account.kind == ActorKind.CITIZEN:
-        if dossier.applicant_account_id == account.user_id:
-            return account
+    owns = account is not None and account.kind == ActorKind.CITIZEN
+    if owns and dossier.applicant_account_id == account.user_id:
+        return account
     if token_opens(tokens.get(str(dossier.public_id), ""), dossier):
         return Actor.resume_link(dossier.pk, dossier.applicant_name)
     return None

@@ -43,7 +43,9 @@ def service_has_public_notice(dossier) -> bool:
 def public_notice_period_over(dossier) -> bool:
     """A notice may be closed only once the public has had the full period to object."""
     notice = dossier.open_scheduled_step()
-    return notice is not None and notice.ends_on is not None and timezone.localdate() >= notice.ends_on
+    return (
+        notice is not None and notice.ends_on is not None and timezone.localdate() >= notice.ends_on
+    )
 
 
 @condition(_("This service has no fee, or the fee is already paid."))

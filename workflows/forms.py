@@ -7,10 +7,10 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from workflows.events.base import COMMENT_MAX_LENGTH
-
 from workflows.models import PaymentMethod
 from workflows.states import DossierState
 from workflows.uploads import TYPE_NAMES, inspect_upload
+
 
 class ExpectedStateMixin(forms.Form):
     """The state the user saw: a stale page cannot act on a dossier that has moved on since.

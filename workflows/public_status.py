@@ -13,12 +13,11 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django_ratelimit import ALL
 from django_ratelimit.core import get_usage
 
-from gup.formatting import moment
+from gup.formatting import day, moment, money
 from workflows import tracking
 from workflows.history_display import describe
 from workflows.models import Dossier
@@ -51,12 +50,9 @@ class PublicStatus:
     timeline: tuple[TimelineStep, ...]
 
 
-def _date(value) -> str:
-    return formats.date_format(value, "DATE_FORMAT") if value else _("a date still to be set")
-
-
-def _moment(value) -> str:
-    return moment(value) if value else _("a date still to be set")
+def _when(value, write=day) -> str:
+    """A date (with ``write=moment``, a date and time) for a sentence; a placeholder if unset."""
+    return write(value) if value else _("a date still to be set")
 
 
 def what_to_do(dossier) -> str:
@@ -67,8 +63,8 @@ def what_to_do(dossier) -> str:
         return _("This application has not been sent yet.")
     if state in (S.SUBMITTED, S.INTAKE):
         return _(
-            "Nothing for now: the office checks that your dossier is complete. You will be "
-            "told if anything is missing."
+            "Nothing for now: the office checks that your dossier is complete. If anything is "
+            "missing, this page will say so: check it again with your tracking number."
         )
     if state == S.RETURNED:
         return _(
@@ -76,12 +72,10 @@ def what_to_do(dossier) -> str:
             "account to read what to correct and answer online, or go to %(office)s."
         ) % {"office": office}
     if state == S.AWAITING_PAYMENT:
-        amount = formats.number_format(
-            max((dossier.service.fee_bif or 0) - dossier.total_paid(), 0), force_grouping=True
-        )
+        amount = money(max((dossier.service.fee_bif or 0) - dossier.total_paid(), 0))
         return _(
-            "Pay the fee of %(amount)s BIF at %(office)s (cash or bank) or by mobile money, and "
-            "keep the receipt."
+            "Pay the fee of %(amount)s at %(office)s (cash or bank) or by mobile money, and keep "
+            "the receipt."
         ) % {"amount": amount, "office": office}
     if state in (S.FORWARDED, S.IN_REVIEW):
         return _("Nothing for now: the institution that decides is examining your dossier.")
@@ -94,8 +88,8 @@ def what_to_do(dossier) -> str:
         return _scheduled_step_text(dossier, office)
     if state in (S.APPROVED, S.ISSUED):
         return _(
-            "Your request was approved. The document is being prepared: you will be told when "
-            "it is ready."
+            "Your request was approved. The document is being prepared: this page will say when "
+            "it is ready to collect. Check it again with your tracking number."
         )
     if state == S.READY_FOR_COLLECTION:
         return _("Your document is ready. Collect it at %(office)s with your national ID card.") % {
@@ -115,11 +109,11 @@ def what_to_do(dossier) -> str:
 def _scheduled_step_text(dossier, office: str) -> str:
     """Inspection, public notice or appointment: when, where, and what to bring."""
     step = dossier.open_scheduled_step()
-    when = _moment(step.starts_at) if step else _("a date still to be set")
+    when = _when(step.starts_at if step else None, moment)
     if dossier.state == S.PUBLIC_NOTICE:
         return _(
             "Your request is published until %(date)s so that anyone may object. Nothing to do."
-        ) % {"date": _date(step.ends_on if step else None)}
+        ) % {"date": _when(step.ends_on if step else None)}
     if dossier.state == S.INSPECTION:
         text = _("An inspector will visit the site on %(date)s. Make sure they can get in.") % {
             "date": when

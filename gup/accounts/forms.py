@@ -1,29 +1,21 @@
 """Citizen accounts: sign up and sign in with a phone number or an email address.
 
-The phone number (in E.164 form) or the lower-cased email is the account's user name, so the
-same person typing "79 12 34 56" or "+257 79123456" reaches the same account.
+Sign-up stores the phone number (in E.164 form) or the lower-cased email as the account's user
+name and in its ``phone`` or ``email`` field; sign-in finds the account by those fields
+(gup.accounts.backends), so the same person typing "79 12 34 56", "+257 79 12 34 56" or
+"79123456" reaches the same account, whatever its user name.
 """
 
 from django import forms
 from django.contrib.auth import authenticate, get_user_model, password_validation
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
+from gup.accounts.backends import citizen_accounts, normalize_identifier
 from gup.roles import Role
-from workflows.applicant import normalize_phone
 
 IDENTIFIER_LABEL = _("Phone number or email")
 IDENTIFIER_HELP = _("For example 79 12 34 56 or aline@example.bi")
-
-
-def normalize_identifier(raw: str) -> tuple[str, str]:
-    """("email" or "phone", the user name it stands for); ValidationError if it is neither."""
-    raw = (raw or "").strip()
-    if "@" in raw:
-        validate_email(raw)
-        return "email", raw.lower()
-    return "phone", normalize_phone(raw)
 
 
 def _identifier_field():
@@ -53,7 +45,8 @@ class SignUpForm(forms.Form):
 
     def clean_identifier(self):
         kind, username = normalize_identifier(self.cleaned_data["identifier"])
-        if get_user_model().objects.filter(username__iexact=username).exists():
+        taken = get_user_model().objects.filter(username__iexact=username).exists()
+        if taken or citizen_accounts(kind, username).exists():
             raise ValidationError(
                 _("An account already uses this phone number or email. Sign in instead."),
                 code="taken",
@@ -111,12 +104,9 @@ class SignInForm(forms.Form):
         cleaned = super().clean()
         if self.errors:
             return cleaned
-        try:
-            _kind, username = normalize_identifier(cleaned["identifier"])
-        except ValidationError:
-            username = None
-        user = username and authenticate(
-            self.request, username=username, password=cleaned["password"]
+        # gup.accounts.backends.CitizenBackend: citizens only, found by their phone or email.
+        user = authenticate(
+            self.request, identifier=cleaned["identifier"], password=cleaned["password"]
         )
         # One message for an unknown account and a wrong password: no way to probe for accounts.
         if not user or user.role != Role.CITIZEN:

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -52,6 +53,18 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+    def clean(self):
+        """Keep the phone number in E.164 form: citizens sign in with it, however they type it."""
+        super().clean()
+        if self.phone:
+            # Imported here: workflows' models refer to this one.
+            from workflows.applicant import normalize_phone
+
+            try:
+                self.phone = normalize_phone(self.phone)
+            except ValidationError as error:
+                raise ValidationError({"phone": error.messages}) from error
 
     @property
     def is_office_staff(self) -> bool:

@@ -4,8 +4,8 @@ from django.contrib.auth import login
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from gup.languages import remember_language
 from gup.accounts.forms import SignInForm, SignUpForm
+from gup.languages import remember_language
 from workflows import public_status
 
 SIGN_IN_GROUP = "gup.sign_in"

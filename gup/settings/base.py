@@ -57,6 +57,9 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # {% load gup_format %}: money, dates and phone numbers (gup/formatting.py). The
+            # project package is not an app, so its template library is named here.
+            "libraries": {"gup_format": "gup.templatetags.gup_format"},
         },
     },
 ]
@@ -71,6 +74,12 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    # Staff and the admin site: user name and password.
+    "django.contrib.auth.backends.ModelBackend",
+    # The citizen sign-in page: phone number or email, however written, and password.
+    "gup.accounts.backends.CitizenBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -89,7 +98,8 @@ LANGUAGES = [
     ("en", _("English")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-# Date and number formats for Kirundi, which Django does not ship (gup/formats/rn/formats.py).
+# Date and number formats: Kirundi, which Django does not ship, and day-first dates in English
+# and French (gup/formats/<language>/formats.py, read before Django's own).
 FORMAT_MODULE_PATH = ["gup.formats"]
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 TIME_ZONE = "Africa/Bujumbura"
@@ -111,8 +121,9 @@ UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
-# Background jobs. Without REDIS_URL, jobs run in-process once the transaction commits: that is
-# the embedded default for a first look. Production and tests set REDIS_URL.
+# Redis: the cache (failed look-ups are counted there) and the RQ queue, which no job uses yet.
+# Without REDIS_URL, the cache is in memory: the embedded default for a first look. Production
+# and tests set REDIS_URL.
 REDIS_URL = env_str("REDIS_URL", "")
 RQ_QUEUES = {
     "default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 300},

@@ -1,4 +1,4 @@
-"""The embedded default: SQLite, jobs in-process, debug on. For a first look, never production."""
+"""The embedded default: SQLite, cache in memory, debug on. For a first look, never production."""
 
 import os
 

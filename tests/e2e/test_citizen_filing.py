@@ -3,7 +3,9 @@
 import re
 
 from django.core.management import call_command
+from django.utils import translation
 
+from gup.formatting import day
 from services.models import FieldKind, Service
 from tests.factories import MINIMAL_PDF, png_bytes
 from workflows.models import Dossier
@@ -96,4 +98,7 @@ def test_a_citizen_files_online_in_kirundi(page, live_server):
     dossier = Dossier.objects.get(tracking_number=number)
     assert dossier.state == S.SUBMITTED
     assert dossier.language == "rn"
-    assert re.search(r"\d{2}/\d{2}/\d{4}", page.inner_text("main"))  # the expected date, rn format
+    with translation.override("rn"):
+        expected = day(dossier.due_date)
+    assert re.fullmatch(r"\d{1,2} [A-Z][a-z]+ \d{4}", expected)  # "16 Kigarama 2026"
+    assert expected in page.inner_text("main")  # the expected date, with its Kirundi month

@@ -28,7 +28,7 @@ from workflows.texts import reasons_problems
 COMMENT_MAX_LENGTH = 4000
 
 
-class AlreadyDone(Exception):  # noqa: N818 (not an error: the engine returns this dossier)
+class AlreadyDone(Exception):
     """The event already happened (a double click, a form sent twice): nothing more to write."""
 
     def __init__(self, dossier):

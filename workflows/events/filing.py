@@ -179,9 +179,9 @@ class Submit(TransitionEvent):
 
     def check(self, dossier, ctx) -> None:
         # ``idempotent``: the online form's button, where a second click must find the first.
-        if ctx.inputs.get("idempotent") and dossier.submitted_at is not None:
-            if may.applicant_or_office_staff(dossier, ctx.actor):
-                raise AlreadyDone(dossier)
+        again = ctx.inputs.get("idempotent") and dossier.submitted_at is not None
+        if again and may.applicant_or_office_staff(dossier, ctx.actor):
+            raise AlreadyDone(dossier)
         super().check(dossier, ctx)
 
     def clean(self, dossier, ctx) -> None:

@@ -92,10 +92,8 @@ class ScheduleStep(TransitionEvent):
         details = entry.details
         if "starts_at" not in details:
             return super().describe(entry)
-        text = "%s: %s" % (
-            self.history_label or self.label,
-            moment(datetime.datetime.fromisoformat(details["starts_at"])),
-        )
+        when = moment(datetime.datetime.fromisoformat(details["starts_at"]))
+        text = f"{self.history_label or self.label}: {when}"
         if details.get("place"):
             text += ", " + details["place"]
         if details.get("what_to_bring"):

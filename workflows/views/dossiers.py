@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from services.answers import labelled_answers
 from workflows import actions, events
+from workflows import permissions as may
 from workflows.actors import Actor
 from workflows.exceptions import ActionError
 from workflows.forms import NoteForm, step_form
@@ -60,7 +61,7 @@ def detail(request, tracking_number):
             "blocked_steps": [
                 {"label": event.label, "reasons": why} for event, why in blocked if event.offered
             ],
-            "note_form": NoteForm() if events.get("note_added").permission(dossier, actor) else None,
+            "note_form": NoteForm() if may.staff_handling(dossier, actor) else None,
         },
     )
 
@@ -117,7 +118,9 @@ def add_note(request, tracking_number):
     form = NoteForm(request.POST)
     if form.is_valid():
         try:
-            actions.perform(dossier.pk, "note_added", request.user, comment=form.cleaned_data["note"])
+            actions.perform(
+                dossier.pk, "note_added", request.user, comment=form.cleaned_data["note"]
+            )
         except ActionError as error:
             show_refusal(request, error)
         else:
