@@ -10,7 +10,15 @@ from django.utils.translation import gettext_lazy as _
 
 from gup.roles import Role
 from workflows.actors import INSTITUTION_SYSTEM_ROLE, SYSTEM_ROLE
-from workflows.models import Attachment, Dossier, HistoryEntry, HistoryHead, Payment
+from workflows.models import (
+    Attachment,
+    Decision,
+    Dossier,
+    HistoryEntry,
+    HistoryHead,
+    Payment,
+    ScheduledStep,
+)
 from workflows.models.history import ACTOR_ROLE_LABELS
 from workflows.states import DossierState
 
@@ -71,6 +79,16 @@ class PaymentInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("recorded_by")
 
 
+class DecisionInline(ReadOnlyInline):
+    model = Decision
+    fields = ["outcome", "reasons", "decided_by_name", "decided_at"]
+
+
+class ScheduledStepInline(ReadOnlyInline):
+    model = ScheduledStep
+    fields = ["kind", "starts_at", "ends_on", "place", "what_to_bring", "outcome", "recorded_at"]
+
+
 @admin.register(Dossier)
 class DossierAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["tracking_number", "service", "office", "state", "due_date", "institution"]
@@ -79,7 +97,13 @@ class DossierAdmin(ReadOnlyMixin, admin.ModelAdmin):
     search_fields = ["tracking_number", "applicant_last_name", "applicant_first_name"]
     # No COUNT(*) over the whole table on every search: it is slow with a million dossiers.
     show_full_result_count = False
-    inlines = [HistoryInline, AttachmentInline, PaymentInline]
+    inlines = [
+        DecisionInline,
+        ScheduledStepInline,
+        HistoryInline,
+        AttachmentInline,
+        PaymentInline,
+    ]
 
 
 class ToStateFilter(admin.SimpleListFilter):
