@@ -12,6 +12,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.utils import translation
+from hypothesis import settings as hypothesis_settings
 
 from tests.factories import (
     CommuneFactory,
@@ -23,6 +24,10 @@ from tests.factories import (
     ServiceFieldFactory,
     UserFactory,
 )
+
+# Nothing in the suite may fail because the machine is slow: no property test has a deadline.
+hypothesis_settings.register_profile("gup", deadline=None, print_blob=True)
+hypothesis_settings.load_profile("gup")
 
 PLACES = (
     "province_gitega",

@@ -94,3 +94,9 @@ def test_adding_the_count_between_two_days_reaches_the_last_working_day(start, s
         not is_working_day(reached + datetime.timedelta(days=offset))
         for offset in range(1, (end - reached).days + 1)
     )
+
+
+def test_no_property_test_depends_on_the_machines_speed():
+    from hypothesis import settings
+
+    assert settings().deadline is None

@@ -67,6 +67,8 @@ class Event:
 
     # What the screens need.
     comment_label = None
+    #: The same label as the citizen reads it, for the steps they answer themselves.
+    citizen_comment_label = None
     comment_required = False
     #: The comment is written for the citizen: it must be real text (``workflows.texts``).
     comment_is_reasons = False

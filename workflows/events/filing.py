@@ -138,6 +138,9 @@ class DraftSaved(Event):
             }
             _cleaned, errors = clean_applicant(values, partial=True)
             return [message for messages in errors.values() for message in messages]
+        if page.startswith(online.QUESTIONS):
+            _stored, errors = clean_answers(dossier.service, ctx.inputs["answers"])
+            return [message for messages in errors.values() for message in messages]
         return []
 
     def apply(self, dossier, ctx) -> None:
@@ -261,6 +264,7 @@ class Resubmit(TransitionEvent):
     label = gettext_lazy("Resubmit")
     history_label = gettext_lazy("Corrected and sent back")
     comment_label = gettext_lazy("What was corrected")
+    citizen_comment_label = gettext_lazy("What you corrected")
     answered_by_citizen = True
     waits = True
 

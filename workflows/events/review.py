@@ -38,6 +38,7 @@ class ProvideInformation(TransitionEvent):
     label = gettext_lazy("Send the answer")
     history_label = gettext_lazy("Information sent")
     comment_label = gettext_lazy("The citizen's answer")
+    citizen_comment_label = gettext_lazy("Your answer")
     comment_required = True
     answered_by_citizen = True
     waits = True

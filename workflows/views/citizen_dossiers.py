@@ -58,7 +58,8 @@ def answer(request, public_id):
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
         initial={"expected_state": dossier.state},
-        needs_comment=event.requires_comment(actor),
+        event=event,
+        actor=actor,
     )
     return _submit_to_domain(
         request,

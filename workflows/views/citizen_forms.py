@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from services.answers import AnswersForm
 from services.models import Office
+from workflows.events.base import COMMENT_MAX_LENGTH
 from workflows.forms import DocumentsForm, ExpectedStateMixin
 from workflows.uploads import TYPE_NAMES, inspect_upload
 
@@ -52,20 +53,20 @@ class DraftDocumentsForm(DocumentsForm):
 class AnswerForm(ExpectedStateMixin, DocumentsForm):
     """The citizen's answer to the office: a message, and any documents they want to add."""
 
-    def __init__(self, service, *args, needs_comment: bool, **kwargs):
+    def __init__(self, service, *args, event, actor, **kwargs):
         kwargs.setdefault("prefix", "reply")
         super().__init__(service, *args, **kwargs)
-        for field in self.fields.values():
-            field.required = False
+        for code in self.required_documents:
+            self.fields[code].required = False
         self.fields["other"] = forms.FileField(
             label=_("Another document"),
             required=False,
             help_text=", ".join(TYPE_NAMES.values()),
         )
         self.fields["comment"] = forms.CharField(
-            label=_("Your answer"),
-            required=needs_comment,
-            max_length=4000,
+            label=event.citizen_comment_label or event.comment_label,
+            required=event.requires_comment(actor),
+            max_length=COMMENT_MAX_LENGTH,
             widget=forms.Textarea(attrs={"rows": 5}),
         )
         self.order_fields(["comment"])
