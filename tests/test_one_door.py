@@ -588,3 +588,16 @@ def test_hold_keeps_at_most_the_recent_links(rf):
         hold(request, Draft(), "token")
 
     assert len(request.session["gup_resume_tokens"]) == 20
+
+
+def test_steps_the_service_does_not_have_are_not_offered_nor_listed_as_blocked(personas, client):
+    dossier = in_gitega(personas, S.IN_REVIEW)  # a building permit: no appointment step
+    client.force_login(personas.officer_urbanism)
+
+    page = client.get(reverse("dossier_detail", args=[dossier.tracking_number])).content.decode()
+
+    assert "give_appointment" not in page
+    assert "schedule_inspection" in page
+    available, blocked = events.available_steps(dossier, personas.officer_urbanism)
+    assert "give_appointment" not in [event.name for event in available]
+    assert "give_appointment" not in [event.name for event, _why in blocked]

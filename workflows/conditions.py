@@ -11,29 +11,35 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
-def condition(message):
-    """Attach the message shown when the condition fails."""
+def condition(message, *, hides_step: bool = False):
+    """Attach the message shown when the condition fails.
+
+    ``hides_step``: the condition says whether the step exists at all for this dossier (its
+    service has no inspection, say), not what is missing yet: when it fails, the step is not
+    offered, rather than listed with a reason nobody can act on.
+    """
 
     def decorate(predicate: Callable) -> Callable:
         predicate.message = message
+        predicate.hides_step = hides_step
         return predicate
 
     return decorate
 
 
-@condition(_("This service has no site inspection."))
+@condition(_("This service has no site inspection."), hides_step=True)
 def service_has_inspection(dossier) -> bool:
     """Only services that declare an inspection step may be sent to inspection."""
     return dossier.service.has_inspection
 
 
-@condition(_("This service has no appointment step."))
+@condition(_("This service has no appointment step."), hides_step=True)
 def service_has_appointment(dossier) -> bool:
     """Only services that declare an appointment (e.g. biometrics) may give one."""
     return dossier.service.has_appointment
 
 
-@condition(_("This service has no public-notice period."))
+@condition(_("This service has no public-notice period."), hides_step=True)
 def service_has_public_notice(dossier) -> bool:
     """Only services that declare a public-notice period may open one."""
     return dossier.service.has_public_notice
@@ -48,7 +54,7 @@ def public_notice_period_over(dossier) -> bool:
     )
 
 
-@condition(_("This service has no fee, or the fee is already paid."))
+@condition(_("This service has no fee, or the fee is already paid."), hides_step=True)
 def fee_is_due(dossier) -> bool:
     """Ask for payment only when the service has a fee and it is not paid yet."""
     return dossier.service.requires_payment and not dossier.is_paid
@@ -87,6 +93,11 @@ def applicant_identified(dossier) -> bool:
 def routing_rule_exists(dossier) -> bool:
     """A dossier can only be forwarded to an institution that a routing rule names."""
     return dossier.routed_institution() is not None
+
+
+def hides_step(conditions, dossier) -> bool:
+    """True when a condition that decides whether the step exists at all fails."""
+    return any(getattr(check, "hides_step", False) and not check(dossier) for check in conditions)
 
 
 def unmet(conditions, dossier) -> list[str]:

@@ -92,6 +92,7 @@ class ScheduleForm(StepForm):
     def __init__(self, *args, event, actor, **kwargs):
         super().__init__(*args, event=event, actor=actor, **kwargs)
         self.fields["place"].required = getattr(event, "place_required", False)
+        self.fields["what_to_bring"].initial = getattr(event, "what_to_bring_default", "")
 
     def inputs(self):
         data = self.cleaned_data

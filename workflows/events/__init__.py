@@ -39,7 +39,7 @@ def available_steps(dossier, actor) -> tuple[list[Event], list[tuple[Event, list
     a clerk sees *why* "Forward" is not there yet. One pass: every condition is evaluated once.
     """
     from workflows.actors import as_actor
-    from workflows.conditions import unmet
+    from workflows.conditions import hides_step, unmet
 
     actor = as_actor(actor)
     if actor is None:
@@ -50,6 +50,8 @@ def available_steps(dossier, actor) -> tuple[list[Event], list[tuple[Event, list
             continue
         event = EVENTS.get(transition.name)
         if event is None:
+            continue
+        if hides_step(transition.conditions, dossier):
             continue
         problems = unmet(transition.conditions, dossier)
         if problems:

@@ -42,6 +42,17 @@ def _offered_here(service, office) -> list[str]:
     return problems
 
 
+def _answer_problems(service, answers: dict) -> list[str]:
+    """The service's checks on these answers, each message led by its question's label."""
+    _stored, errors = clean_answers(service, answers)
+    labels = {spec.code: spec.label for spec in service.fields.all()}
+    return [
+        f"{labels[code]}: {message}" if code in labels else message
+        for code, messages in errors.items()
+        for message in messages
+    ]
+
+
 def _attach_documents(dossier, ctx, documents) -> None:
     """Attach ``documents`` (RequiredDocument or None for another document → InspectedUpload)."""
     for document, inspected in documents.items():
@@ -139,8 +150,7 @@ class DraftSaved(Event):
             _cleaned, errors = clean_applicant(values, partial=True)
             return [message for messages in errors.values() for message in messages]
         if page.startswith(online.QUESTIONS):
-            _stored, errors = clean_answers(dossier.service, ctx.inputs["answers"])
-            return [message for messages in errors.values() for message in messages]
+            return _answer_problems(dossier.service, ctx.inputs["answers"])
         return []
 
     def apply(self, dossier, ctx) -> None:
@@ -227,12 +237,12 @@ class FiledAtCounter(Event):
         service = ctx.inputs["service"]
         problems = _offered_here(service, None)
         applicant, applicant_errors = clean_applicant(ctx.inputs["applicant"])
-        answers, answer_errors = clean_answers(service, ctx.inputs["answers"])
-        for errors in (applicant_errors, answer_errors):
-            problems += [message for messages in errors.values() for message in messages]
+        problems += [message for messages in applicant_errors.values() for message in messages]
+        problems += _answer_problems(service, ctx.inputs["answers"])
         if problems:
             raise InvalidInput(details=problems)
-        ctx.inputs["applicant"], ctx.inputs["answers"] = applicant, answers
+        ctx.inputs["applicant"] = applicant
+        ctx.inputs["answers"] = clean_answers(service, ctx.inputs["answers"])[0]
 
     def create(self, ctx) -> Dossier:
         user = ctx.actor.user

@@ -60,6 +60,8 @@ class ScheduleStep(TransitionEvent):
 
     kind = ""
     place_required = False
+    #: What the form proposes the citizen brings; the officer may change it.
+    what_to_bring_default = ""
     form = "workflows.forms.ScheduleForm"
 
     def input_problems(self, dossier, ctx) -> list[str]:
@@ -178,6 +180,7 @@ class GiveAppointment(ScheduleStep):
     name = "give_appointment"
     kind = StepKind.APPOINTMENT
     place_required = True
+    what_to_bring_default = gettext_lazy("Your national ID card")
     label = gettext_lazy("Give an appointment")
     history_label = gettext_lazy("Appointment")
 
