@@ -18,6 +18,7 @@ from django.core.validators import RegexValidator
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from gup.form_data import as_form_data
 from gup.formatting import day
 from services.models import FieldKind, ServiceField
 
@@ -148,14 +149,7 @@ def clean_answers(
     The rules are exactly the forms' (``build_field``), so the counter, the portal and an
     institution's system get the same message for the same answer.
     """
-    data = {}
-    for code, value in answers.items():
-        if value is None:
-            continue
-        if isinstance(value, datetime.date):
-            value = value.isoformat()
-        data[f"{ANSWER_PREFIX}-{code}"] = value
-    form = AnswersForm(service, data, today=today)
+    form = AnswersForm(service, as_form_data(ANSWER_PREFIX, answers), today=today)
     errors = {code: list(messages) for code, messages in form.errors.items()}
     for code in answers:
         if code not in form.fields:

@@ -151,6 +151,8 @@ def test_signing_up_keeps_the_application_started_before(english, building_permi
 
     user = User.objects.get()
     assert list(user.dossiers.values_list("state", flat=True)) == ["draft"]
+    entry = user.dossiers.get().history.order_by("-position").first()
+    assert (entry.kind, entry.actor_user) == ("linked_to_account", user)
 
 
 @pytest.mark.django_db

@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.factories import MINIMAL_PDF, STEP_COMMENTS, DossierFactory, UserFactory
-from workflows import online
+from workflows.citizen_access import new_token
 from workflows.states import DossierState as S
 
 
@@ -105,7 +105,8 @@ def test_a_stale_or_tampered_state_is_refused_without_changes(english, citizen):
         url("citizen_answer", dossier), {"reply-comment": "x", "reply-expected_state": "hacked"}
     )
 
-    assert response.status_code == tampered.status_code == 400
+    assert response.status_code == 409  # a conflict: the dossier moved on since it was shown
+    assert tampered.status_code == 400
     assert "Someone else is handling this dossier" in response.content.decode()
     dossier.refresh_from_db()
     assert dossier.state == S.RETURNED
@@ -161,7 +162,7 @@ def test_another_citizens_dossier_is_404_everywhere(english, other_citizen):
 
 @pytest.mark.django_db
 def test_a_citizen_without_account_answers_through_the_resume_link(db):
-    raw, hashed = online.new_token()
+    raw, hashed = new_token()
     dossier = DossierFactory(
         information_requested=True, applicant_account=None, resume_token_hash=hashed
     )
@@ -177,7 +178,11 @@ def test_a_citizen_without_account_answers_through_the_resume_link(db):
     dossier.refresh_from_db()
     assert dossier.state == S.IN_REVIEW
     entry = dossier.history.last()
-    assert (entry.actor, entry.actor_role) == (None, "citizen")
+    assert (entry.actor_user, entry.actor_role, entry.actor_kind) == (
+        None,
+        "citizen",
+        "resume_link",
+    )
 
 
 @pytest.mark.django_db

@@ -1,6 +1,7 @@
 """The counter: a clerk files for a walk-in citizen, sees the office's queue, and is told why."""
 
 import datetime
+import uuid
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -30,6 +31,7 @@ def clerk_client(client, clerk_gitega):
 
 def filing_data(commune, **overrides):
     data = {
+        "filing-filing_key": str(uuid.uuid4()),
         "applicant-applicant_first_name": "Aline",
         "applicant-applicant_last_name": "Ndayishimiye",
         "applicant-applicant_national_id": "0412/345.678",
@@ -73,11 +75,54 @@ def test_clerk_files_a_dossier_that_is_numbered_checked_and_documented(
     assert dossier.answers == {"plot_number": "GTG-1234"}
     assert dossier.attachments.count() == 3
     assert len(stored_files(upload_root)) == 3
-    assert [entry.to_state for entry in dossier.history.all()] == [S.SUBMITTED, S.INTAKE]
-    assert all(entry.actor == clerk_gitega for entry in dossier.history.all())
+    entry = dossier.history.get()  # filed and taken for checking, in one event
+    assert (entry.kind, entry.to_state, entry.actor_user) == (
+        "filed_at_counter",
+        S.INTAKE,
+        clerk_gitega,
+    )
 
     page = clerk_client.get(response.url)
     assert dossier.tracking_number in page.content.decode()
+
+
+def test_the_form_carries_a_hidden_filing_key(clerk_client, building_permit):
+    response = clerk_client.get(reverse("counter_file", args=[building_permit.code]))
+
+    key = response.context["filing_form"]["filing_key"].value()
+    assert uuid.UUID(str(key))
+    assert f'type="hidden" name="filing-filing_key" value="{key}"' in response.content.decode()
+
+
+def test_the_same_form_sent_twice_files_one_dossier(
+    clerk_client, building_permit, commune_gitega, upload_root
+):
+    url = reverse("counter_file", args=[building_permit.code])
+    key = str(uuid.uuid4())
+
+    first = clerk_client.post(url, filing_data(commune_gitega, **{"filing-filing_key": key}))
+    again = clerk_client.post(url, filing_data(commune_gitega, **{"filing-filing_key": key}))
+
+    dossier = Dossier.objects.get()
+    assert first.status_code == again.status_code == 302
+    assert again.url == first.url == reverse("dossier_detail", args=[dossier.tracking_number])
+    assert dossier.history.count() == 1
+    assert dossier.attachments.count() == 3
+    assert len(stored_files(upload_root)) == 3
+
+
+def test_a_form_without_its_filing_key_is_shown_again_with_a_fresh_one(
+    clerk_client, building_permit, commune_gitega, upload_root
+):
+    url = reverse("counter_file", args=[building_permit.code])
+
+    response = clerk_client.post(url, filing_data(commune_gitega, **{"filing-filing_key": None}))
+
+    assert response.status_code == 400
+    assert "The dossier was not filed" in response.content.decode()
+    assert uuid.UUID(str(response.context["filing_form"]["filing_key"].value()))
+    assert not Dossier.objects.exists()
+    assert stored_files(upload_root) == []
 
 
 @pytest.mark.parametrize(

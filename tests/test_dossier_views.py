@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import PASSWORD, DossierFactory
-from workflows.models import Dossier, HistoryEntry
+from workflows.models import Decision, Dossier, HistoryEntry
 from workflows.states import DossierState as S
 
 pytestmark = pytest.mark.django_db
@@ -74,10 +74,16 @@ def test_officer_claims_from_the_queue_then_approves_with_remarks(
         {"expected_state": S.IN_REVIEW, "comment": "Conforms to the urban plan."},
     )
     assert response.status_code == 302
-    forwarded.refresh_from_db()
+    forwarded = Dossier.objects.get(pk=forwarded.pk)
     assert forwarded.state == S.APPROVED
-    assert forwarded.decided_by == officer_urbanism
-    assert forwarded.decision_reasons == "Conforms to the urban plan."
+    decision = forwarded.decision
+    assert (decision.outcome, decision.decided_by) == ("approved", officer_urbanism)
+    assert decision.reasons == "Conforms to the urban plan."
+
+    page = client.get(detail_url(forwarded)).content.decode()
+    assert 'class="decision decision-approved"' in page
+    assert f"decided by {decision.decided_by_name}" in page
+    assert "Conforms to the urban plan." in page
 
 
 def test_rejection_without_reasons_is_refused_and_changes_nothing(
@@ -95,6 +101,22 @@ def test_rejection_without_reasons_is_refused_and_changes_nothing(
     assert in_review.history.count() == history_before
 
 
+def test_rejection_reasons_must_be_real_text(client, in_review, officer_urbanism):
+    signed_in(client, officer_urbanism)
+    history_before = in_review.history.count()
+
+    response = client.post(
+        step_url(in_review, "reject"), {"expected_state": S.IN_REVIEW, "comment": "ok"}
+    )
+
+    assert response.status_code == 400
+    assert "Write at least 20 characters" in response.content.decode()
+    in_review.refresh_from_db()
+    assert in_review.state == S.IN_REVIEW
+    assert in_review.history.count() == history_before
+    assert not Decision.objects.filter(dossier=in_review).exists()
+
+
 def test_rejection_with_reasons_reaches_the_clerk_with_the_reasons(
     client, in_review, officer_urbanism, clerk_gitega
 ):
@@ -106,9 +128,16 @@ def test_rejection_with_reasons_reaches_the_clerk_with_the_reasons(
 
     signed_in(client, clerk_gitega)
     page = client.get(detail_url(in_review)).content.decode()
+    assert 'class="decision decision-rejected"' in page
     assert "Rejected" in page
+    assert f"decided by {officer_urbanism}" in page
     assert "The plot lies in a protected wetland." in page
     assert "Confirm the citizen was told" in page
+    decision = Decision.objects.get(dossier=in_review)
+    assert (decision.outcome, decision.reasons) == (
+        "rejected",
+        "The plot lies in a protected wetland.",
+    )
 
 
 def test_a_stale_page_gets_a_conflict_not_a_double_step(client, forwarded, officer_urbanism):
@@ -119,7 +148,7 @@ def test_a_stale_page_gets_a_conflict_not_a_double_step(client, forwarded, offic
 
     assert again.status_code == 409
     assert "Someone else is handling this dossier" in again.content.decode()
-    assert HistoryEntry.objects.filter(dossier=forwarded, transition="receive").count() == 1
+    assert HistoryEntry.objects.filter(dossier=forwarded, kind="receive").count() == 1
 
 
 def test_a_colleague_cannot_decide_on_a_claimed_dossier(client, in_review, other_officer_urbanism):
@@ -177,7 +206,7 @@ def test_clerk_is_told_why_forward_is_not_offered_and_records_payment(
     )
     assert wrong.status_code == 400
     text = wrong.content.decode()
-    assert "The amount due is 235" in text
+    assert "The amount due is 235,000\xa0BIF." in text
     assert "Enter the bank or mobile-money reference." in text
 
     right = client.post(
@@ -195,6 +224,37 @@ def test_clerk_is_told_why_forward_is_not_offered_and_records_payment(
     assert dossier.is_paid
     page = client.get(detail_url(dossier)).content.decode()
     assert "Forward to the institution</button>" in page
+
+
+def test_withdrawal_is_a_link_to_a_page_that_asks_staff_why(client, in_review, clerk_gitega):
+    signed_in(client, clerk_gitega)
+    url = step_url(in_review, "withdraw")
+
+    page = client.get(detail_url(in_review)).content.decode()
+    assert f'href="{url}"' in page  # a link to its own page, not a one-click button
+    assert f'action="{url}"' not in page
+
+    confirm = client.get(url)
+    assert confirm.status_code == 200
+    text = confirm.content.decode()
+    assert 'name="comment"' in text
+    assert "This ends the request for good" in text
+
+    without_reason = client.post(url, {"expected_state": S.IN_REVIEW})
+    assert without_reason.status_code == 400
+    assert Dossier.objects.get(pk=in_review.pk).state == S.IN_REVIEW
+
+    response = client.post(
+        url, {"expected_state": S.IN_REVIEW, "comment": "The citizen asked by letter."}
+    )
+    assert response.status_code == 302
+    assert Dossier.objects.get(pk=in_review.pk).state == S.WITHDRAWN
+    entry = in_review.history.order_by("position").last()
+    assert (entry.kind, entry.comment, entry.actor_user) == (
+        "withdraw",
+        "The citizen asked by letter.",
+        clerk_gitega,
+    )
 
 
 def test_attachment_download_is_checked_and_never_sniffed(client, forwarded, personas):

@@ -254,8 +254,10 @@ def test_a_counter_form_without_its_key_is_not_filed_and_keeps_what_was_typed(pe
     client.force_login(personas.clerk_gitega)
     url = reverse("counter_file", args=[personas.building_permit.code])
     data = _counter_post(personas, "")
+    for document in personas.building_permit.documents.filter(mandatory=True):
+        data[f"document-{document.code}"] = _upload(document)
 
-    response = client.post(url, data)
+    response = client.post(url, data, HTTP_ACCEPT_LANGUAGE="en")
 
     page = response.content.decode()
     assert response.status_code == 400

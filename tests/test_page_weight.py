@@ -17,6 +17,9 @@ from django.urls import reverse
 from services.models import Office, Service
 from tests.factories import DossierFactory
 from workflows import online
+from workflows.actions import perform
+from workflows.actors import Actor
+from workflows.citizen_access import new_token
 
 BUDGET_BYTES = 30 * 1024
 ASSET = re.compile(
@@ -53,8 +56,14 @@ def citizen_pages(client, citizen):
     building_permit = Service.objects.get(code="building-permit")
     client.cookies["django_language"] = "rn"
     client.force_login(citizen)
-    draft, _raw = online.start_draft(
-        building_permit, Office.objects.first(), citizen, language="rn"
+    draft = perform(
+        None,
+        "draft_started",
+        Actor.for_user(citizen),
+        service=building_permit,
+        office=Office.objects.first(),
+        language="rn",
+        token_hash=new_token()[1],
     )
     draft.current_step = "check"
     draft.save()

@@ -10,8 +10,8 @@ from django.contrib.auth.models import AnonymousUser
 
 from tests.conftest import PEOPLE
 from tests.factories import dossier_in_state
+from workflows.actors import Actor
 from workflows.models import Dossier
-from workflows.permissions import TokenHolder
 from workflows.states import DossierState
 
 S = DossierState
@@ -102,7 +102,9 @@ def test_a_deactivated_account_sees_nothing(personas, dossiers, who):
     assert visible(user, dossiers) == set()
 
 
-@pytest.mark.parametrize("user", [AnonymousUser(), None], ids=["anonymous", "nobody"])
+@pytest.mark.parametrize(
+    "user", [AnonymousUser(), None, Actor.system()], ids=["anonymous", "nobody", "system"]
+)
 def test_no_one_signed_in_sees_nothing(dossiers, user):
     assert visible(user, dossiers) == set()
 
@@ -110,6 +112,6 @@ def test_no_one_signed_in_sees_nothing(dossiers, user):
 def test_a_resume_link_holder_sees_only_the_dossier_they_hold(dossiers):
     held = next(iter(dossiers.values()))
 
-    assert visible(TokenHolder(dossier_id=held.pk), dossiers) == {
+    assert visible(Actor.resume_link(held.pk), dossiers) == {
         name for name, dossier in dossiers.items() if dossier.pk == held.pk
     }

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from tests.factories import DossierFactory
 from workflows import public_status
-from workflows.tracking import format_tracking_number
+from workflows.tracking import format_tracking_number, is_valid, normalize
 
 PHONE = "+25779123456"
 
@@ -153,6 +153,17 @@ def test_the_page_works_without_a_tracking_number_yet(client):
 
     assert 'for="id_tracking_number"' in page
     assert 'for="id_phone_digits"' in page
+
+
+@pytest.mark.django_db
+def test_the_example_number_shown_is_a_valid_one(client):
+    """The help text's example passes the check character: nobody is taught a wrong number."""
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("track")).content.decode()
+
+    example = re.search(r"for example ([A-Z]{3}-\d{4}-\d{6}-[0-9A-Z])", page).group(1)
+    assert example == "GIT-2026-000042-B"
+    assert is_valid(normalize(example))
 
 
 @pytest.mark.django_db

@@ -2,6 +2,7 @@
 behind when a filing fails."""
 
 import datetime
+import uuid
 from unittest import mock
 from zoneinfo import ZoneInfo
 
@@ -9,7 +10,7 @@ import pytest
 
 from tests.factories import ServiceFactory, clock_at, sample_upload
 from workflows import uploads
-from workflows.actions import do_file_at_counter
+from workflows.actions import perform
 from workflows.exceptions import InvalidInput, NotAllowed
 from workflows.models import Attachment, Channel, Dossier, HistoryEntry
 from workflows.states import DossierState
@@ -39,12 +40,20 @@ def documents_for(service):
     return {doc: sample_upload(doc.accepted_types, doc.code) for doc in service.documents.all()}
 
 
-def file_at(clerk, service, commune):
-    return do_file_at_counter(
+def answers_for(service):
+    """The plot number, for the services that ask it (the building permit)."""
+    return {spec.code: "GIT/123" for spec in service.fields.all() if spec.code == "plot_number"}
+
+
+def file_at(clerk, service, commune, *, filing_key=None, **applicant):
+    return perform(
+        None,
+        "filed_at_counter",
         clerk,
-        service,
-        applicant=walk_in(commune),
-        answers={"plot_number": "GIT/123"},
+        filing_key=filing_key or uuid.uuid4(),
+        service=service,
+        applicant=walk_in(commune, **applicant),
+        answers=answers_for(service),
         documents=documents_for(service),
     )
 
@@ -101,11 +110,58 @@ def test_a_counter_filing_is_submitted_and_taken_for_checking_at_once(personas):
         clerk,
     )
     assert dossier.applicant_account is None
+    # One event: filed (it gets its number) and taken for checking, by the clerk.
     history = dossier.history.order_by("position")
-    assert [(h.transition, h.actor) for h in history] == [
-        ("submit", clerk),
-        ("start_intake", clerk),
+    assert [(h.kind, h.from_state, h.to_state, h.actor_user) for h in history] == [
+        ("filed_at_counter", "", DossierState.INTAKE, clerk),
     ]
+    assert dossier.answers == {"plot_number": "GIT/123"}
+
+
+def test_the_same_counter_form_sent_twice_files_one_dossier(personas):
+    key = uuid.uuid4()
+    args = (personas.clerk_gitega, personas.building_permit, personas.commune_gitega)
+
+    first = file_at(*args, filing_key=key)
+    again = file_at(*args, filing_key=key)
+
+    assert again.pk == first.pk
+    assert again.tracking_number == first.tracking_number
+    assert Dossier.objects.count() == 1
+    assert HistoryEntry.objects.count() == 1
+
+
+def test_the_applicant_is_validated_in_the_domain(personas, upload_root):
+    with pytest.raises(InvalidInput) as refused:
+        file_at(
+            personas.clerk_gitega,
+            personas.building_permit,
+            personas.commune_gitega,
+            applicant_phone="12",
+            applicant_national_id="??",
+        )
+
+    assert len(refused.value.details) == 2
+    assert any("phone" in detail.lower() for detail in refused.value.details)
+    assert not Dossier.objects.exists()
+    assert stored_files(upload_root) == []
+
+
+def test_answers_are_validated_in_the_domain(personas):
+    with pytest.raises(InvalidInput) as refused:
+        perform(
+            None,
+            "filed_at_counter",
+            personas.clerk_gitega,
+            filing_key=uuid.uuid4(),
+            service=personas.building_permit,
+            applicant=walk_in(personas.commune_gitega),
+            answers={"plot_number": "GIT/123", "colour": "blue"},
+            documents=documents_for(personas.building_permit),
+        )
+
+    assert refused.value.details == ["This service asks no question with this code."]
+    assert not Dossier.objects.exists()
 
 
 def test_the_documents_are_stored_as_received(personas):
@@ -144,7 +200,9 @@ def test_a_failed_store_leaves_neither_dossier_nor_file(personas, upload_root):
 
 def test_a_filing_that_fails_after_storing_its_documents_removes_them(personas, upload_root):
     with (
-        mock.patch("workflows.actions.allocate_tracking_number", side_effect=RuntimeError("boom")),
+        mock.patch(
+            "workflows.events.filing.allocate_tracking_number", side_effect=RuntimeError("boom")
+        ),
         pytest.raises(RuntimeError),
     ):
         file_at(personas.clerk_gitega, personas.building_permit, personas.commune_gitega)

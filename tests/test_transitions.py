@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from tests.conftest import PEOPLE
@@ -20,14 +20,22 @@ from tests.factories import (
     ServiceFactory,
     clock_at,
     dossier_in_state,
+    next_slot,
     step_inputs,
 )
 from workflows import events
-from workflows.actions import perform
-from workflows.actors import Actor
+from workflows.actions import TransitionOutsidePerform, perform
+from workflows.actors import Actor, as_actor
 from workflows.exceptions import DossierConflict, InvalidInput, NotAllowed, TransitionRefused
 from workflows.history_chain import broken_links
-from workflows.models import Dossier, HistoryEntry, Payment, PaymentMethod
+from workflows.models import (
+    Decision,
+    Dossier,
+    HistoryEntry,
+    Outcome,
+    Payment,
+    PaymentMethod,
+)
 from workflows.states import UNDECIDED_STATES, DossierState
 
 S = DossierState
@@ -168,8 +176,10 @@ def test_allowed_persona_takes_the_step(personas, case, who):
     assert len(entries) == len(before) + 1
     entry = entries[-1]
     assert (entry.kind, entry.from_state, entry.to_state) == (case.step, case.source, target)
-    assert entry.actor == user
-    assert entry.actor_role == (user.role if user is not None else "system")
+    actor = as_actor(user)
+    assert (entry.actor_kind, entry.actor_reference) == (actor.kind, actor.reference)
+    assert entry.actor_user == actor.user
+    assert entry.actor_role == actor.role
     assert entry.previous_hash == (entries[-2].hash if len(entries) > 1 else "")
 
 
@@ -297,12 +307,14 @@ def test_forward_is_refused_while_the_fee_is_unpaid_and_the_clerk_is_told_why(pe
 
 
 def test_forward_is_refused_while_a_mandatory_document_is_missing(personas):
+    # Filed at the counter: online, a draft without its mandatory documents cannot be submitted.
     dossier = dossier_in_state(
         S.INTAKE,
         service=personas.building_permit,
         office=personas.office_gitega,
         clerk=personas.clerk_gitega,
         documents=False,
+        counter=True,
     )
 
     with pytest.raises(TransitionRefused) as refused:
@@ -350,6 +362,7 @@ def test_every_unmet_condition_is_listed(personas):
         office=personas.office_gitega,
         clerk=personas.clerk_gitega,
         documents=False,
+        counter=True,
     )
 
     with pytest.raises(TransitionRefused) as refused:
@@ -413,7 +426,7 @@ def test_the_public_notice_stays_open_for_the_whole_period(personas):
     dossier = filed_in_gitega(personas, S.IN_REVIEW, **LAND)
     officer = personas.officer_land_registry
     perform(dossier.pk, "open_public_notice", officer)
-    ends_on = reloaded(dossier).public_notice_ends_on
+    ends_on = reloaded(dossier).open_scheduled_step().ends_on
     assert ends_on == timezone.localdate() + datetime.timedelta(days=30)
     comment = {"comment": "No objection was received."}
 
@@ -447,11 +460,98 @@ def test_a_rejection_needs_reasons(personas, reasons):
 def test_the_reasons_of_a_rejection_are_kept(personas):
     dossier = filed_in_gitega(personas, S.IN_REVIEW)
 
-    perform(dossier.pk, "reject", personas.officer_urbanism, comment="  Protected wetland. ")
+    perform(
+        dossier.pk,
+        "reject",
+        personas.officer_urbanism,
+        comment="  The plot lies in a protected wetland. ",
+    )
 
-    dossier = reloaded(dossier)
-    assert dossier.decision_reasons == "Protected wetland."
-    assert dossier.decided_by == personas.officer_urbanism
+    decision = reloaded(dossier).decision
+    assert decision.outcome == "rejected"
+    assert decision.reasons == "The plot lies in a protected wetland."
+    assert decision.decided_by == personas.officer_urbanism
+    assert decision.decided_by_name == str(personas.officer_urbanism)
+
+
+@pytest.mark.parametrize("step", ["reject", "return_for_correction", "request_information"])
+def test_reasons_written_for_the_citizen_must_be_real_text(personas, step):
+    source = {"return_for_correction": S.INTAKE}.get(step, S.IN_REVIEW)
+    dossier = filed_in_gitega(personas, source)
+    who = personas.clerk_gitega if step == "return_for_correction" else personas.officer_urbanism
+    before = history_of(dossier)
+
+    with pytest.raises(InvalidInput) as refused:
+        perform(dossier.pk, step, who, comment="ok")
+
+    assert refused.value.details == [
+        "Write at least 20 characters, so the citizen knows what to do.",
+        "Write the reasons as a sentence of at least two words.",
+    ]
+    assert reloaded(dossier).state == source
+    assert history_of(dossier) == before
+
+
+def test_staff_must_say_why_a_dossier_is_withdrawn(personas):
+    dossier = filed_in_gitega(personas, S.IN_REVIEW)
+
+    with pytest.raises(InvalidInput) as refused:
+        perform(dossier.pk, "withdraw", personas.clerk_gitega)
+
+    assert refused.value.details == ["Please write the reasons or the message."]
+    assert reloaded(dossier).state == S.IN_REVIEW
+
+    perform(dossier.pk, "withdraw", personas.clerk_gitega, comment="The citizen wrote a letter.")
+    assert reloaded(dossier).state == S.WITHDRAWN
+
+
+def test_an_inspection_is_scheduled_on_a_working_day_within_office_hours(personas):
+    dossier = filed_in_gitega(personas, S.IN_REVIEW)
+    saturday = next_slot(days_ahead=14)
+    while saturday.weekday() != 5:
+        saturday += datetime.timedelta(days=1)
+    inputs = {**step_inputs(dossier, "schedule_inspection"), "scheduled_for": saturday}
+
+    with pytest.raises(InvalidInput) as refused:
+        perform(dossier.pk, "schedule_inspection", personas.officer_urbanism, **inputs)
+
+    assert len(refused.value.details) == 1
+    assert "is a Saturday: choose a working day." in refused.value.details[0]
+    past = {**inputs, "scheduled_for": timezone.now() - datetime.timedelta(days=1)}
+    with pytest.raises(InvalidInput) as refused:
+        perform(dossier.pk, "schedule_inspection", personas.officer_urbanism, **past)
+    assert "This date and time are in the past: choose a later time." in refused.value.details
+    assert reloaded(dossier).state == S.IN_REVIEW
+
+    slot = next_slot()
+    perform(
+        dossier.pk,
+        "schedule_inspection",
+        personas.officer_urbanism,
+        **{**inputs, "scheduled_for": slot},
+    )
+    step = reloaded(dossier).open_scheduled_step()
+    assert (step.kind, step.starts_at, step.place, step.what_to_bring) == (
+        "inspection",
+        slot,
+        "GUP Gitega, counter 2",
+        "National ID card",
+    )
+
+
+def test_an_inspection_is_not_recorded_before_its_time(personas):
+    dossier = filed_in_gitega(personas, S.IN_REVIEW)
+    officer = personas.officer_urbanism
+    perform(
+        dossier.pk, "schedule_inspection", officer, **step_inputs(dossier, "schedule_inspection")
+    )
+
+    with pytest.raises(InvalidInput) as refused:
+        perform(dossier.pk, "record_inspection", officer, comment="The site matches the plans.")
+
+    assert "it cannot be recorded before then." in refused.value.details[0]
+    assert reloaded(dossier).state == S.INSPECTION
+    assert reloaded(dossier).open_scheduled_step().outcome == ""
 
 
 def record_payment(personas, dossier, **inputs):
@@ -572,13 +672,15 @@ def test_every_step_is_one_history_row_and_the_rows_form_a_chain(personas):
 def test_the_history_records_who_acted_and_in_which_role(personas):
     dossier = filed_in_gitega(personas, S.IN_REVIEW)
 
-    rows = dossier.history.order_by("position").values_list("actor", "actor_role")
+    rows = dossier.history.order_by("position").values_list(
+        "actor_kind", "actor_user", "actor_reference", "actor_role"
+    )
 
     assert list(rows) == [
-        (personas.citizen.pk, "citizen"),
-        (personas.clerk_gitega.pk, "clerk"),
-        (personas.clerk_gitega.pk, "clerk"),
-        (personas.officer_urbanism.pk, "officer"),
+        ("citizen", personas.citizen.pk, f"user:{personas.citizen.pk}", "citizen"),
+        ("staff", personas.clerk_gitega.pk, f"user:{personas.clerk_gitega.pk}", "clerk"),
+        ("staff", personas.clerk_gitega.pk, f"user:{personas.clerk_gitega.pk}", "clerk"),
+        ("staff", personas.officer_urbanism.pk, f"user:{personas.officer_urbanism.pk}", "officer"),
     ]
 
 
@@ -587,7 +689,8 @@ def test_the_system_is_named_in_the_history(personas):
 
     entry = dossier.history.get()
 
-    assert (entry.actor, entry.actor_role, entry.actor_name) == (None, "system", "GUP")
+    assert (entry.actor_kind, entry.actor_reference) == ("system", "system")
+    assert (entry.actor_user, entry.actor_role, entry.actor_name) == (None, "system", "GUP")
 
 
 def test_history_rows_cannot_be_changed_or_removed(personas):
@@ -625,8 +728,29 @@ def test_the_database_refuses_a_rejection_without_reasons(personas):
     dossier = filed_in_gitega(personas, S.IN_REVIEW)
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        Dossier.objects.filter(pk=dossier.pk).update(state=S.REJECTED, decision_reasons="")
+        Decision.objects.create(
+            dossier=dossier,
+            outcome=Outcome.REJECTED,
+            reasons="",
+            decided_by=personas.officer_urbanism,
+            decided_by_name=str(personas.officer_urbanism),
+            decided_at=timezone.now(),
+        )
 
     rejected = filed_in_gitega(personas, S.REJECTED)
-    with pytest.raises(IntegrityError), transaction.atomic():
-        Dossier.objects.filter(pk=rejected.pk).update(decision_reasons="")
+    # A decision is final for the ORM too; the database refuses even a raw update.
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Decision._meta.db_table} SET reasons = '' WHERE dossier_id = %s",
+            [rejected.pk],
+        )
+    assert Decision.objects.get(dossier=rejected).reasons
+
+
+def test_calling_a_transition_method_directly_is_refused(personas):
+    dossier = filed_in_gitega(personas, S.IN_REVIEW)
+
+    with pytest.raises(TransitionOutsidePerform):
+        dossier.approve()
+
+    assert reloaded(dossier).state == S.IN_REVIEW

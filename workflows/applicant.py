@@ -1,15 +1,14 @@
 """Who the dossier is for: validation of the applicant's identity and contact details."""
 
-import datetime
 import re
 
 import phonenumbers
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gup.form_data import as_form_data
 from services.models import Commune
 from workflows.models import Dossier
 
@@ -89,20 +88,6 @@ class ApplicantForm(forms.ModelForm):
 
 #: The applicant fields a dossier keeps, in the order the forms show them.
 APPLICANT_FIELDS = tuple(ApplicantForm._meta.fields)
-
-
-def as_form_data(prefix: str, values: dict) -> dict:
-    """Values as the POST data a form would receive, to validate them again in the domain."""
-    data = {}
-    for name, value in values.items():
-        if value is None:
-            continue
-        if isinstance(value, datetime.date):
-            value = value.isoformat()
-        elif isinstance(value, models.Model):
-            value = value.pk
-        data[f"{prefix}-{name}"] = value
-    return data
 
 
 def clean_applicant(values: dict, *, partial: bool = False) -> tuple[dict, dict]:

@@ -12,8 +12,9 @@ import math
 
 from django.utils.translation import gettext as _
 
+from gup.form_data import as_form_data
 from services.answers import AnswersForm
-from workflows.applicant import APPLICANT_FIELDS, ApplicantForm, as_form_data
+from workflows.applicant import APPLICANT_FIELDS, ApplicantForm
 
 OFFICE = "office"
 APPLICANT = "applicant"

@@ -104,9 +104,9 @@ class DossierLifecycle(ConcurrentTransitionMixin, models.Model):
         target=S.RETURNED,
         permission=may.office_staff,
     )
-    def return_for_correction(self, *, reasons):
+    def return_for_correction(self, *, request):
         """The dossier is incomplete: the clerk says what to correct. The clock pauses."""
-        self.citizen_request = reasons
+        self.citizen_request = request
 
     @transition(
         field=state,
@@ -168,9 +168,9 @@ class DossierLifecycle(ConcurrentTransitionMixin, models.Model):
         target=S.INFORMATION_REQUESTED,
         permission=may.handling_officer,
     )
-    def request_information(self, *, questions):
+    def request_information(self, *, request):
         """The officer needs more from the citizen. The clock pauses until they answer."""
-        self.citizen_request = questions
+        self.citizen_request = request
 
     @transition(
         field=state,

@@ -17,7 +17,6 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from workflows.conditions import unmet
 from workflows.exceptions import InvalidInput, NotAllowed, TransitionRefused
@@ -179,5 +178,13 @@ class TransitionEvent(Event):
         return str(DossierState(entry.to_state).label)
 
 
-#: Labels shared by several declarations.
-REASONS_LABEL = gettext_lazy("Reasons")
+class AsksTheCitizen(TransitionEvent):
+    """The office or the institution waits for the citizen: what they ask is written for them,
+    kept on the dossier while it waits (``citizen_request``), and the clock pauses.
+    """
+
+    comment_required = True
+    comment_is_reasons = True
+
+    def arguments(self, dossier, ctx) -> dict:
+        return {"request": ctx.comment}

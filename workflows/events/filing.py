@@ -42,13 +42,18 @@ def _offered_here(service, office) -> list[str]:
     return problems
 
 
-def _answer_problems(service, answers: dict) -> list[str]:
-    """The service's checks on these answers, each message led by its question's label."""
+def _answer_problems(service, answers: dict, *, given_only: bool = False) -> list[str]:
+    """The service's checks on these answers, each message led by its question's label.
+
+    ``given_only``: a draft's page, checked on the answers it gives; the questions not
+    answered yet (on this page or the next ones) are caught before filing.
+    """
     _stored, errors = clean_answers(service, answers)
     labels = {spec.code: spec.label for spec in service.fields.all()}
     return [
         f"{labels[code]}: {message}" if code in labels else message
         for code, messages in errors.items()
+        if not given_only or code in answers
         for message in messages
     ]
 
@@ -150,7 +155,7 @@ class DraftSaved(Event):
             _cleaned, errors = clean_applicant(values, partial=True)
             return [message for messages in errors.values() for message in messages]
         if page.startswith(online.QUESTIONS):
-            return _answer_problems(dossier.service, ctx.inputs["answers"])
+            return _answer_problems(dossier.service, ctx.inputs["answers"], given_only=True)
         return []
 
     def apply(self, dossier, ctx) -> None:
@@ -195,7 +200,15 @@ class Submit(TransitionEvent):
         again = ctx.inputs.get("idempotent") and dossier.submitted_at is not None
         if again and may.applicant_or_office_staff(dossier, ctx.actor):
             raise AlreadyDone(dossier)
-        super().check(dossier, ctx)
+        try:
+            super().check(dossier, ctx)
+        except TransitionRefused:
+            # An incomplete draft (the applicant not identified yet): say what is missing,
+            # page by page, rather than only that the step is not possible. Strangers were
+            # refused above with NotAllowed, and are told nothing.
+            if dossier.state == S.DRAFT:
+                self.clean(dossier, ctx)
+            raise
 
     def clean(self, dossier, ctx) -> None:
         problems = online.problems_before_submit(dossier)
@@ -267,20 +280,26 @@ class FiledAtCounter(Event):
         return Dossier.objects.filter(filing_key=ctx.inputs["filing_key"]).first()
 
 
-class Resubmit(TransitionEvent):
-    """The citizen (or the clerk for them) sends the corrected dossier back to the office."""
+class CitizenAnswer(TransitionEvent):
+    """The citizen answers the office (online, or the clerk for them at the counter): a message
+    and any documents they add. The dossier goes back to whoever was waiting for it.
+    """
 
+    answered_by_citizen = True
+    waits = True
+
+    def record(self, dossier, ctx) -> None:
+        documents = ctx.inputs.get("documents", {})
+        _attach_documents(dossier, ctx, documents)
+        ctx.details["documents"] = len(documents)
+
+
+class Resubmit(CitizenAnswer):
     name = "resubmit"
     label = gettext_lazy("Resubmit")
     history_label = gettext_lazy("Corrected and sent back")
     comment_label = gettext_lazy("What was corrected")
     citizen_comment_label = gettext_lazy("What you corrected")
-    answered_by_citizen = True
-    waits = True
-
-    def record(self, dossier, ctx) -> None:
-        _attach_documents(dossier, ctx, ctx.inputs.get("documents", {}))
-        ctx.details["documents"] = len(ctx.inputs.get("documents", {}))
 
 
 # --- The citizen's access ---------------------------------------------------------------------

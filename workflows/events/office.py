@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy
 
 from gup.formatting import money
 from workflows import permissions as may
-from workflows.events.base import Event, TransitionEvent
+from workflows.events.base import AsksTheCitizen, Event, TransitionEvent
 from workflows.models import Payment, PaymentMethod
 
 
@@ -14,15 +14,10 @@ class StartIntake(TransitionEvent):
     label = gettext_lazy("Start checking")
 
 
-class ReturnForCorrection(TransitionEvent):
+class ReturnForCorrection(AsksTheCitizen):
     name = "return_for_correction"
     label = gettext_lazy("Return for correction")
     comment_label = gettext_lazy("What must the citizen correct?")
-    comment_required = True
-    comment_is_reasons = True
-
-    def arguments(self, dossier, ctx) -> dict:
-        return {"reasons": ctx.comment}
 
 
 class RequestPayment(TransitionEvent):

@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy
 
 from gup.formatting import day, moment
 from workflows.calendar import recorded_too_early, scheduling_problems
-from workflows.events.base import TransitionEvent
+from workflows.events.base import AsksTheCitizen, TransitionEvent
+from workflows.events.filing import CitizenAnswer
 from workflows.models import Decision, Outcome, ScheduledStep, StepKind
 
 
@@ -20,34 +21,19 @@ class Receive(TransitionEvent):
         return {"officer": ctx.actor.user}
 
 
-class RequestInformation(TransitionEvent):
+class RequestInformation(AsksTheCitizen):
     name = "request_information"
     label = gettext_lazy("Ask the citizen for information")
     comment_label = gettext_lazy("Questions for the citizen")
-    comment_required = True
-    comment_is_reasons = True
-
-    def arguments(self, dossier, ctx) -> dict:
-        return {"questions": ctx.comment}
 
 
-class ProvideInformation(TransitionEvent):
-    """The citizen answers online, or the clerk relays the answer given at the counter."""
-
+class ProvideInformation(CitizenAnswer):
     name = "provide_information"
     label = gettext_lazy("Send the answer")
     history_label = gettext_lazy("Information sent")
     comment_label = gettext_lazy("The citizen's answer")
     citizen_comment_label = gettext_lazy("Your answer")
     comment_required = True
-    answered_by_citizen = True
-    waits = True
-
-    def record(self, dossier, ctx) -> None:
-        from workflows.events.filing import _attach_documents
-
-        _attach_documents(dossier, ctx, ctx.inputs.get("documents", {}))
-        ctx.details["documents"] = len(ctx.inputs.get("documents", {}))
 
 
 # --- Side steps with a date -------------------------------------------------------------------

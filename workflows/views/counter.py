@@ -73,7 +73,9 @@ def file_dossier(request, service_code):
                 request, _("The dossier was not filed: please correct the fields marked below.")
             )
         if filing_form.errors:
-            # A fresh key, so that sending the corrected form files the dossier.
+            # Say so, and give a fresh key, so that sending the checked form files the dossier.
+            for error in filing_form.errors["filing_key"]:
+                messages.error(request, error)
             filing_form = CounterFilingForm()
     return render(
         request,
