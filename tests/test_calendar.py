@@ -123,8 +123,7 @@ def test_christmas_and_its_name():
 # --- Office hours -------------------------------------------------------------------------------
 
 OFFICE_HOURS_MESSAGE = (
-    "Outside office hours: choose a time between 08:00 and 16:30 "
-    "(the office closes at 17:00)."
+    "Outside office hours: choose a time between 08:00 and 16:30 (the office closes at 17:00)."
 )
 
 
