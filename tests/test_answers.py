@@ -93,7 +93,7 @@ def test_a_window_of_days_names_its_limits():
     assert errors_for(spec, "2026-11-18") == []
     assert errors_for(spec, "2026-12-25") == []
     assert errors_for(spec, "2026-11-17") == ["This date cannot be earlier than 18 November 2026."]
-    assert errors_for(spec, "2026-12-26") == ["This date cannot be later than Dec. 25, 2026."]
+    assert errors_for(spec, "2026-12-26") == ["This date cannot be later than 25 December 2026."]
 
 
 def test_the_limits_are_told_in_the_active_language():

@@ -184,7 +184,10 @@ def test_an_empty_note_adds_nothing_and_says_so(personas, client):
     rows = dossier.history.count()
 
     response = client.post(
-        reverse("dossier_add_note", args=[dossier.tracking_number]), {"note": "  "}, follow=True
+        reverse("dossier_add_note", args=[dossier.tracking_number]),
+        {"note": "  "},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
     )
 
     assert "The note is empty" in response.content.decode()
