@@ -8,6 +8,7 @@ gathers them all in one namespace (``personas.clerk_gitega``).
 Nothing browser-specific lives here: that is ``tests/e2e/conftest.py``.
 """
 
+import logging
 from types import SimpleNamespace
 
 import pytest
@@ -71,6 +72,24 @@ def upload_root(settings, tmp_path):
     """Stored documents go to a fresh folder per test, never to the developer's var/."""
     settings.UPLOAD_ROOT = tmp_path / "uploads"
     return settings.UPLOAD_ROOT
+
+
+@pytest.fixture
+def every_log(caplog):
+    """Every record of every logger from DEBUG up, Django's (which do not propagate) included."""
+    caplog.set_level(logging.DEBUG)
+    changed = []
+    for logger in list(logging.root.manager.loggerDict.values()):
+        if isinstance(logger, logging.Logger):
+            changed.append((logger, logger.level))
+            logger.setLevel(logging.DEBUG)
+            if not logger.propagate:
+                logger.addHandler(caplog.handler)
+    yield caplog
+    for logger, level in changed:
+        logger.setLevel(level)
+        if caplog.handler in logger.handlers:
+            logger.removeHandler(caplog.handler)
 
 
 # --- Places -----------------------------------------------------------------------------------

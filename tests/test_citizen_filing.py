@@ -1,6 +1,5 @@
 """Filing online through the pages: office, applicant, questions, documents, check, submit."""
 
-import logging
 import re
 
 import pytest
@@ -259,24 +258,6 @@ def test_another_browser_or_citizen_gets_404_on_every_page_of_the_draft(
 
 
 # --- Resuming ---------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def every_log(caplog):
-    """Every record of every logger from DEBUG up, Django's (which do not propagate) included."""
-    caplog.set_level(logging.DEBUG)
-    changed = []
-    for logger in list(logging.root.manager.loggerDict.values()):
-        if isinstance(logger, logging.Logger):
-            changed.append((logger, logger.level))
-            logger.setLevel(logging.DEBUG)
-            if not logger.propagate:
-                logger.addHandler(caplog.handler)
-    yield caplog
-    for logger, level in changed:
-        logger.setLevel(level)
-        if caplog.handler in logger.handlers:
-            logger.removeHandler(caplog.handler)
 
 
 @pytest.mark.django_db

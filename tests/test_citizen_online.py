@@ -2,7 +2,6 @@
 ``workflows.actions.perform``; the citizen's access (``workflows.citizen_access``)."""
 
 import itertools
-import logging
 import threading
 
 import pytest
@@ -72,24 +71,6 @@ def answer_office(dossier, actor, **kwargs):
     if event is None:
         raise TransitionRefused()
     return perform(dossier.pk, event.name, actor, **kwargs)
-
-
-@pytest.fixture
-def every_log(caplog):
-    """Every record of every logger from DEBUG up, Django's (which do not propagate) included."""
-    caplog.set_level(logging.DEBUG)
-    changed = []
-    for logger in list(logging.root.manager.loggerDict.values()):
-        if isinstance(logger, logging.Logger):
-            changed.append((logger, logger.level))
-            logger.setLevel(logging.DEBUG)
-            if not logger.propagate:
-                logger.addHandler(caplog.handler)
-    yield caplog
-    for logger, level in changed:
-        logger.setLevel(level)
-        if caplog.handler in logger.handlers:
-            logger.removeHandler(caplog.handler)
 
 
 # --- Pages of the form ------------------------------------------------------------------------

@@ -5,7 +5,6 @@ Each test names a behaviour of issue 6 that a clerk, an officer or a citizen wou
 
 import ast
 import datetime
-import logging
 import pathlib
 import threading
 import uuid
@@ -500,9 +499,8 @@ def test_staff_withdraw_from_a_confirmation_page_and_must_say_why(personas, clie
 # --- Side effects run after commit, and secrets never reach a log -----------------------------
 
 
-def test_the_resume_link_is_emailed_after_commit_and_never_logged(
-    personas, caplog, django_capture_on_commit_callbacks
-):
+def _online_draft(personas, language):
+    """A draft started by a visitor without an account, and the secret of its resume link."""
     raw, token_hash = new_token()
     dossier = perform(
         None,
@@ -510,12 +508,18 @@ def test_the_resume_link_is_emailed_after_commit_and_never_logged(
         None,
         service=personas.building_permit,
         office=personas.office_gitega,
-        language="rn",
+        language=language,
         token_hash=token_hash,
     )
+    return dossier, raw
+
+
+def test_the_resume_link_is_emailed_after_commit_and_never_logged(
+    personas, every_log, django_capture_on_commit_callbacks
+):
+    dossier, raw = _online_draft(personas, "rn")
     dossier.applicant_email = "aline@example.bi"
     holder = Actor.resume_link(dossier.pk)
-    caplog.set_level(logging.DEBUG)
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         perform(
@@ -532,23 +536,14 @@ def test_the_resume_link_is_emailed_after_commit_and_never_logged(
 
     assert len(mail.outbox) == 1
     assert raw in mail.outbox[0].body
-    assert all(raw not in record.getMessage() for record in caplog.records)
+    assert all(raw not in record.getMessage() for record in every_log.records)
     entry = dossier.history.order_by("-position").first()
     assert entry.kind == "resume_link_sent"
     assert raw not in str(entry.details) and raw not in entry.comment
 
 
-def test_linking_a_held_draft_to_an_account_leaves_a_history_row(personas, client, rf):
-    raw, token_hash = new_token()
-    dossier = perform(
-        None,
-        "draft_started",
-        None,
-        service=personas.building_permit,
-        office=personas.office_gitega,
-        language="fr",
-        token_hash=token_hash,
-    )
+def test_linking_a_held_draft_to_an_account_leaves_a_history_row(personas, client):
+    dossier, raw = _online_draft(personas, "fr")
     client.get(reverse("citizen_resume", args=[raw]))
 
     amina = UserFactory(username="amina@example.bi", email="amina@example.bi")
@@ -564,16 +559,7 @@ def test_linking_a_held_draft_to_an_account_leaves_a_history_row(personas, clien
 
 
 def test_a_resume_link_opens_in_the_dossiers_language(personas, client):
-    raw, token_hash = new_token()
-    perform(
-        None,
-        "draft_started",
-        None,
-        service=personas.building_permit,
-        office=personas.office_gitega,
-        language="rn",
-        token_hash=token_hash,
-    )
+    dossier, raw = _online_draft(personas, "rn")
 
     response = client.get(reverse("citizen_resume", args=[raw]), follow=True)
 
@@ -606,3 +592,18 @@ def test_steps_the_service_does_not_have_are_not_offered_nor_listed_as_blocked(p
     available, blocked = events.available_steps(dossier, personas.officer_urbanism)
     assert "give_appointment" not in [event.name for event in available]
     assert "give_appointment" not in [event.name for event, _why in blocked]
+
+
+def test_signing_in_brings_back_the_language_chosen_at_sign_up(client):
+    UserFactory(
+        username="gloriose@example.bi", email="gloriose@example.bi", preferred_language="rn"
+    )
+
+    client.post(
+        reverse("citizen_sign_in"),
+        {"identifier": "gloriose@example.bi", "password": PASSWORD},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert client.cookies["django_language"].value == "rn"
+    assert '<html lang="rn"' in client.get(reverse("my_dossiers")).content.decode()
