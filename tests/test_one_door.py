@@ -594,7 +594,7 @@ def test_steps_the_service_does_not_have_are_not_offered_nor_listed_as_blocked(p
     assert "give_appointment" not in [event.name for event, _why in blocked]
 
 
-def test_signing_in_brings_back_the_language_chosen_at_sign_up(client):
+def test_signing_in_brings_back_the_language_chosen_at_sign_up(db, client):
     UserFactory(
         username="gloriose@example.bi", email="gloriose@example.bi", preferred_language="rn"
     )
