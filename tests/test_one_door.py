@@ -607,3 +607,35 @@ def test_signing_in_brings_back_the_language_chosen_at_sign_up(db, client):
 
     assert client.cookies["django_language"].value == "rn"
     assert '<html lang="rn"' in client.get(reverse("my_dossiers")).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_staff_are_told_at_once_when_someone_holds_the_dossier(personas):
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL")
+    from django.db import transaction
+
+    from workflows.exceptions import DossierConflict
+
+    dossier = in_gitega(personas, S.INTAKE)
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_the_row():
+        try:
+            with transaction.atomic():
+                Dossier.objects.select_for_update().get(pk=dossier.pk)
+                locked.set()
+                release.wait()
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold_the_row)
+    holder.start()
+    locked.wait()
+    try:
+        with pytest.raises(DossierConflict):
+            perform(dossier.pk, "withdraw", personas.clerk_gitega, comment="Asked at the counter.")
+    finally:
+        release.set()
+        holder.join()
+    assert Dossier.objects.get(pk=dossier.pk).state == S.INTAKE

@@ -85,7 +85,8 @@ def _run(event, dossier_id, ctx, expected_state) -> Dossier:
         dossier = event.create(ctx)
         from_state = ""
     else:
-        dossier = _lock(dossier_id, wait=event.waits)
+        # A citizen's second click waits for their first; staff are told at once.
+        dossier = _lock(dossier_id, wait=event.waits and ctx.actor.is_citizen)
         if expected_state and dossier.state != expected_state:
             raise DossierConflict()
         event.check(dossier, ctx)

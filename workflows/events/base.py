@@ -58,8 +58,8 @@ class Event:
     #: What the history says; defaults to the label (or, for a transition, the state reached).
     history_label = None
     is_public = True
-    #: A citizen's double click waits for their first click on the row lock; staff competing
-    #: for one dossier are told at once (NOWAIT) that someone else is handling it.
+    #: Citizens' events: their double click waits for the first click on the row lock. Staff
+    #: competing for one dossier are always told at once (NOWAIT) that someone else has it.
     waits = False
     #: The event brings a new dossier to life (no row to lock yet).
     creates = False
