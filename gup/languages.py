@@ -1,6 +1,6 @@
 """Kirundi is a language of this project although Django does not ship it."""
 
-from django.conf import locale
+from django.conf import locale, settings
 
 KIRUNDI = {
     "bidi": False,
@@ -17,8 +17,6 @@ def register_kirundi() -> None:
 
 def remember_language(response, code: str):
     """Make ``code`` the visitor's language from the next page on, as the switcher does."""
-    from django.conf import settings
-
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         code,

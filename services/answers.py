@@ -157,6 +157,15 @@ def clean_answers(
     return form.stored_answers(), errors
 
 
+def labelled_errors(service, errors: dict) -> dict[str, list[str]]:
+    """``clean_answers``' errors with each message led by its question's label, by code."""
+    labels = {spec.code: spec.label for spec in service.fields.all()}
+    return {
+        code: [f"{labels[code]}: {message}" if code in labels else message for message in messages]
+        for code, messages in errors.items()
+    }
+
+
 def _stored_date(value):
     """A date answer (stored in ISO form) as people write it; what is not a date, unchanged."""
     try:

@@ -108,7 +108,9 @@ def clean_applicant(values: dict, *, partial: bool = False) -> tuple[dict, dict]
         ]
     unknown = set(values) - set(APPLICANT_FIELDS)
     if unknown:
-        errors["unknown"] = [f"Unknown applicant field: {name}" for name in sorted(unknown)]
+        errors["unknown"] = [
+            _("Unknown applicant field: %(name)s") % {"name": name} for name in sorted(unknown)
+        ]
     cleaned = {
         name: value for name, value in form.cleaned_data.items() if name in values or not partial
     }

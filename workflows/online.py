@@ -12,9 +12,8 @@ import math
 
 from django.utils.translation import gettext as _
 
-from gup.form_data import as_form_data
-from services.answers import AnswersForm
-from workflows.applicant import APPLICANT_FIELDS, ApplicantForm
+from services.answers import clean_answers, labelled_errors
+from workflows.applicant import APPLICANT_FIELDS, clean_applicant
 
 OFFICE = "office"
 APPLICANT = "applicant"
@@ -115,23 +114,19 @@ def problems_before_submit(dossier) -> list[tuple[str, str]]:
     Everything is validated again, as it is stored: a page saved before the catalogue changed,
     or left with errors, is caught here rather than by the database.
     """
-    problems = []
-    applicant = ApplicantForm(
-        as_form_data("applicant", {name: getattr(dossier, name) for name in APPLICANT_FIELDS})
-    )
-    for name, errors in (applicant.errors if not applicant.is_valid() else {}).items():
-        label = applicant.fields[name].label if name in applicant.fields else ""
-        problems += [(APPLICANT, f"{label}: {error}" if label else error) for error in errors]
-    answers = AnswersForm(dossier.service, as_form_data("answer", dossier.answers))
-    if not answers.is_valid():
-        page_of = {
-            spec.code: question_step(number)
-            for number, page in enumerate(question_pages(dossier.service), start=1)
-            for spec in page
-        }
-        for code, errors in answers.errors.items():
-            label = answers.fields[code].label if code in answers.fields else ""
-            problems += [(page_of.get(code, CHECK), f"{label}: {error}") for error in errors]
+    applicant_values = {name: getattr(dossier, name) for name in APPLICANT_FIELDS}
+    _cleaned, applicant_errors = clean_applicant(applicant_values)
+    problems = [
+        (APPLICANT, message) for messages in applicant_errors.values() for message in messages
+    ]
+    _stored, answer_errors = clean_answers(dossier.service, dossier.answers)
+    page_of = {
+        spec.code: question_step(number)
+        for number, page in enumerate(question_pages(dossier.service), start=1)
+        for spec in page
+    }
+    for code, messages in labelled_errors(dossier.service, answer_errors).items():
+        problems += [(page_of.get(code, CHECK), message) for message in messages]
     for document in dossier.missing_mandatory_documents():
         problems.append(
             (DOCUMENTS, _("%(document)s: this document is missing.") % {"document": document.name})

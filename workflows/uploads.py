@@ -18,7 +18,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
-from workflows.models.attachment import generated_name
+from workflows.models.attachment import Attachment, generated_name
 
 TYPE_NAMES = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG"}
 
@@ -119,8 +119,6 @@ class StoredFiles:
         self.replaced: list[str] = []
 
     def attach(self, dossier, inspected: InspectedUpload, document, actor):
-        from workflows.models import Attachment
-
         stored_name = store(inspected)
         self.written.append(stored_name)
         return Attachment.objects.create(

@@ -7,6 +7,8 @@ class in the module of its domain below and list it in ``DECLARED``; register it
 if any, in ``workflows.effects``.
 """
 
+from workflows.actors import as_actor
+from workflows.conditions import hides_step, unmet
 from workflows.events import ending, filing, office, review
 from workflows.events.base import AlreadyDone, Context, Event, TransitionEvent
 from workflows.exceptions import TransitionRefused
@@ -38,9 +40,6 @@ def available_steps(dossier, actor) -> tuple[list[Event], list[tuple[Event, list
     Exactly the buttons a screen shows: the blocked ones are listed with their reasons, so that
     a clerk sees *why* "Forward" is not there yet. One pass: every condition is evaluated once.
     """
-    from workflows.actors import as_actor
-    from workflows.conditions import hides_step, unmet
-
     actor = as_actor(actor)
     if actor is None:
         return [], []

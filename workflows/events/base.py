@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from workflows.conditions import unmet
 from workflows.exceptions import InvalidInput, NotAllowed, TransitionRefused
+from workflows.models import Dossier
 from workflows.states import DossierState
 from workflows.texts import reasons_problems
 
@@ -84,6 +85,11 @@ class Event:
     permission = None
     states: tuple = ()
 
+    def __init__(self, name: str = "", label=""):
+        # A step with nothing to declare but its name and label needs no class of its own.
+        self.name = name or self.name
+        self.label = label or self.label
+
     def __str__(self):
         return str(self.label)
 
@@ -141,8 +147,6 @@ class TransitionEvent(Event):
 
     @property
     def meta(self):
-        from workflows.models import Dossier
-
         return getattr(Dossier, self.name)._django_fsm
 
     def check(self, dossier, ctx) -> None:

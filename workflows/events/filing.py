@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gup.roles import Role
-from services.answers import clean_answers
+from services.answers import clean_answers, labelled_errors
 from workflows import citizen_access, online
 from workflows import permissions as may
 from workflows.actors import Actor, ActorKind
@@ -42,20 +42,20 @@ def _offered_here(service, office) -> list[str]:
     return problems
 
 
-def _answer_problems(service, answers: dict, *, given_only: bool = False) -> list[str]:
-    """The service's checks on these answers, each message led by its question's label.
+def _answer_problems(service, answers: dict, *, given_only: bool = False):
+    """``(stored answers, messages)``: the service's checks, each led by its question's label.
 
     ``given_only``: a draft's page, checked on the answers it gives; the questions not
     answered yet (on this page or the next ones) are caught before filing.
     """
-    _stored, errors = clean_answers(service, answers)
-    labels = {spec.code: spec.label for spec in service.fields.all()}
-    return [
-        f"{labels[code]}: {message}" if code in labels else message
-        for code, messages in errors.items()
+    stored, errors = clean_answers(service, answers)
+    messages = [
+        message
+        for code, code_messages in labelled_errors(service, errors).items()
         if not given_only or code in answers
-        for message in messages
+        for message in code_messages
     ]
+    return stored, messages
 
 
 def _attach_documents(dossier, ctx, documents) -> None:
@@ -133,8 +133,7 @@ class DraftSaved(Event):
     permission = staticmethod(may.applicant)
 
     def check(self, dossier, ctx) -> None:
-        if not may.applicant(dossier, ctx.actor):
-            raise NotAllowed()
+        super().check(dossier, ctx)
         if dossier.state != S.DRAFT:
             raise TransitionRefused(
                 _("This application has been sent already: it can no longer be changed here.")
@@ -155,7 +154,8 @@ class DraftSaved(Event):
             _cleaned, errors = clean_applicant(values, partial=True)
             return [message for messages in errors.values() for message in messages]
         if page.startswith(online.QUESTIONS):
-            return _answer_problems(dossier.service, ctx.inputs["answers"], given_only=True)
+            answers = ctx.inputs["answers"]
+            return _answer_problems(dossier.service, answers, given_only=True)[1]
         return []
 
     def apply(self, dossier, ctx) -> None:
@@ -251,11 +251,11 @@ class FiledAtCounter(Event):
         problems = _offered_here(service, None)
         applicant, applicant_errors = clean_applicant(ctx.inputs["applicant"])
         problems += [message for messages in applicant_errors.values() for message in messages]
-        problems += _answer_problems(service, ctx.inputs["answers"])
+        answers, answer_problems = _answer_problems(service, ctx.inputs["answers"])
+        problems += answer_problems
         if problems:
             raise InvalidInput(details=problems)
-        ctx.inputs["applicant"] = applicant
-        ctx.inputs["answers"] = clean_answers(service, ctx.inputs["answers"])[0]
+        ctx.inputs["applicant"], ctx.inputs["answers"] = applicant, answers
 
     def create(self, ctx) -> Dossier:
         user = ctx.actor.user

@@ -9,20 +9,10 @@ from workflows.events.base import AsksTheCitizen, Event, TransitionEvent
 from workflows.models import Payment, PaymentMethod
 
 
-class StartIntake(TransitionEvent):
-    name = "start_intake"
-    label = gettext_lazy("Start checking")
-
-
 class ReturnForCorrection(AsksTheCitizen):
     name = "return_for_correction"
     label = gettext_lazy("Return for correction")
     comment_label = gettext_lazy("What must the citizen correct?")
-
-
-class RequestPayment(TransitionEvent):
-    name = "request_payment"
-    label = gettext_lazy("Ask for payment")
 
 
 class RecordPayment(TransitionEvent):
@@ -94,16 +84,6 @@ class Forward(TransitionEvent):
         return {"institution": dossier.routed_institution(), "forwarded_at": ctx.now}
 
 
-class HandOver(TransitionEvent):
-    name = "hand_over"
-    label = gettext_lazy("Hand over to the citizen")
-
-
-class NotifyRejection(TransitionEvent):
-    name = "notify_rejection"
-    label = gettext_lazy("Confirm the citizen was told")
-
-
 class NoteAdded(Event):
     """Staff keep a note on the dossier for colleagues. The citizen never sees it."""
 
@@ -118,12 +98,12 @@ class NoteAdded(Event):
 
 
 EVENTS = (
-    StartIntake(),
+    TransitionEvent("start_intake", gettext_lazy("Start checking")),
     ReturnForCorrection(),
-    RequestPayment(),
+    TransitionEvent("request_payment", gettext_lazy("Ask for payment")),
     RecordPayment(),
     Forward(),
-    HandOver(),
-    NotifyRejection(),
+    TransitionEvent("hand_over", gettext_lazy("Hand over to the citizen")),
+    TransitionEvent("notify_rejection", gettext_lazy("Confirm the citizen was told")),
     NoteAdded(),
 )

@@ -214,16 +214,6 @@ class Reject(Decide):
     comment_is_reasons = True
 
 
-class Issue(TransitionEvent):
-    name = "issue"
-    label = gettext_lazy("Issue the document")
-
-
-class Dispatch(TransitionEvent):
-    name = "dispatch"
-    label = gettext_lazy("Send to the office")
-
-
 EVENTS = (
     Receive(),
     RequestInformation(),
@@ -236,6 +226,6 @@ EVENTS = (
     RecordAttendance(),
     Approve(),
     Reject(),
-    Issue(),
-    Dispatch(),
+    TransitionEvent("issue", gettext_lazy("Issue the document")),
+    TransitionEvent("dispatch", gettext_lazy("Send to the office")),
 )

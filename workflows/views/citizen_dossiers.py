@@ -32,15 +32,15 @@ def follow(request, public_id):
     dossier, actor = citizen_dossier(request, public_id)
     if dossier.state == S.DRAFT:
         return redirect("citizen_step", public_id=public_id, step=online.resume_step(dossier))
-    available = events.available_names(dossier, actor)
+    available = events.available_steps(dossier, actor)[0]
     return render(
         request,
         "citizen/follow.html",
         {
             "dossier": dossier,
             "status": public_status.public_status(dossier, with_comments=True),
-            "can_answer": events.answer_step(dossier, actor) is not None,
-            "can_withdraw": "withdraw" in available,
+            "can_answer": any(event.answered_by_citizen for event in available),
+            "can_withdraw": any(event.name == "withdraw" for event in available),
             "attachments": dossier.attachments.select_related("document"),
             "resume_link": resume_link(request, dossier),
         },
