@@ -639,3 +639,14 @@ def test_staff_are_told_at_once_when_someone_holds_the_dossier(personas):
         release.set()
         holder.join()
     assert Dossier.objects.get(pk=dossier.pk).state == S.INTAKE
+
+
+def test_the_project_package_does_not_depend_on_the_domains_views():
+    imports = []
+    for path in (ROOT / "gup").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+                "workflows.views"
+            ):
+                imports.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert imports == []
