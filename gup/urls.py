@@ -9,6 +9,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("gup.accounts.urls")),
     path("services/", include("services.urls")),
+    path("", include("workflows.verify_urls")),
     path("", include("workflows.citizen_urls")),
     path("", include("workflows.urls")),
 ]

@@ -104,7 +104,15 @@ class ServiceAdmin(admin.ModelAdmin):
         ),
         (
             _("Issued document"),
-            {"fields": ["issued_document_fr", "issued_document_rn", "issued_document_en"]},
+            {
+                "fields": [
+                    "issued_document_fr",
+                    "issued_document_rn",
+                    "issued_document_en",
+                    "issued_document_template",
+                    "issued_document_validity_days",
+                ]
+            },
         ),
     ]
     inlines = [ServiceFieldInline, RequiredDocumentInline]

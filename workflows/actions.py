@@ -85,8 +85,9 @@ def _run(event, dossier_id, ctx, expected_state) -> Dossier:
         dossier = event.create(ctx)
         from_state = ""
     else:
-        # A citizen's second click waits for their first; staff are told at once.
-        dossier = _lock(dossier_id, wait=event.waits and ctx.actor.is_citizen)
+        # A citizen's second click waits for their first, and background work waits its
+        # turn; staff are told at once.
+        dossier = _lock(dossier_id, wait=event.waits and not ctx.actor.is_staff)
         if expected_state and dossier.state != expected_state:
             raise DossierConflict()
         event.check(dossier, ctx)

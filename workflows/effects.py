@@ -17,6 +17,8 @@ from functools import partial
 from django.db import transaction
 
 from workflows import notifications
+from workflows.documents import kinds
+from workflows.documents.issuing import print_documents
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,8 @@ class Occurrence:
 
 AFTER: dict[str, tuple[Callable[[Occurrence], None], ...]] = {
     "resume_link_sent": (notifications.send_resume_link,),
+    # Receipts, notices, letters and issued documents (workflows.documents.kinds).
+    **dict.fromkeys(kinds.PRINTED_BY, (print_documents,)),
 }
 
 

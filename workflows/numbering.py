@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.db.models import F
 
-from workflows.models import TrackingCounter
+from workflows.models import DocumentCounter, TrackingCounter
 from workflows.tracking import format_tracking_number
 
 
@@ -14,9 +14,23 @@ def allocate_tracking_number(office, year: int) -> str:
     transaction ends, so two filings at the same office are numbered one after the other, and a
     rolled-back filing gives its number back.
     """
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("Tracking numbers are allocated inside the filing's transaction.")
-    counter, _created = TrackingCounter.objects.get_or_create(office=office, year=year)
-    TrackingCounter.objects.filter(pk=counter.pk).update(last_value=F("last_value") + 1)
-    sequence = TrackingCounter.objects.values_list("last_value", flat=True).get(pk=counter.pk)
+    sequence = _next_value(TrackingCounter, office=office, year=year)
     return format_tracking_number(office.code, year, sequence)
+
+
+def allocate_document_number(office, year: int, series: str) -> str:
+    """The next number of a document series (``R``: payment receipts...) of this office and year.
+
+    ``GIT-2026-R000042``: unique per office, year and series, like tracking numbers, and given
+    back the same way if the document's transaction rolls back.
+    """
+    sequence = _next_value(DocumentCounter, office=office, year=year, series=series)
+    return f"{office.code}-{year:04d}-{series}{sequence:06d}"
+
+
+def _next_value(counter_model, **key) -> int:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("Numbers are allocated inside the transaction that uses them.")
+    counter, _created = counter_model.objects.get_or_create(**key)
+    counter_model.objects.filter(pk=counter.pk).update(last_value=F("last_value") + 1)
+    return counter_model.objects.values_list("last_value", flat=True).get(pk=counter.pk)

@@ -69,3 +69,12 @@ def staff_handling(dossier, actor) -> bool:
 def system_only(dossier, actor) -> bool:
     """Scheduled work, never a person."""
     return actor.kind == ActorKind.SYSTEM
+
+
+def supervisor_handling(dossier, actor) -> bool:
+    """The supervisor of the dossier's office, or of the institution deciding on it."""
+    if actor.role == Role.OFFICE_SUPERVISOR:
+        return office_staff(dossier, actor)
+    if actor.role == Role.MINISTRY_SUPERVISOR:
+        return institution_staff(dossier, actor)
+    return False

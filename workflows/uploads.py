@@ -9,6 +9,7 @@ import hashlib
 import io
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import filetype
 from django.conf import settings
@@ -117,6 +118,8 @@ class StoredFiles:
     def __init__(self):
         self.written: list[str] = []
         self.replaced: list[str] = []
+        #: Documents the event rendered (``workflows.documents``), by path.
+        self.written_paths: list[Path] = []
 
     def attach(self, dossier, inspected: InspectedUpload, document, actor):
         stored_name = store(inspected)
@@ -138,10 +141,25 @@ class StoredFiles:
         self.replaced += list(previous.values_list("stored_name", flat=True))
         previous.delete()
 
+    def write(self, path: Path, content: bytes) -> None:
+        """Write a new file the event produced (a rendered document) at ``path``."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "xb") as handle:
+            handle.write(content)
+        os.chmod(path, 0o600)
+        self.written_paths.append(path)
+
     def discard_written(self) -> None:
         for name in self.written:
             discard(name)
+        for path in self.written_paths:
+            path.unlink(missing_ok=True)
         self.written = []
+        self.written_paths = []
+
+    def discard_after_commit(self, path: Path) -> None:
+        """Remove a file the event replaced (an older rendering), once the event has committed."""
+        transaction.on_commit(lambda: path.unlink(missing_ok=True))
 
     def discard_replaced_after_commit(self) -> None:
         replaced = list(self.replaced)

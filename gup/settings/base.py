@@ -118,6 +118,15 @@ STORAGES = {
 # who is asking (workflows.views.attachments).
 UPLOAD_ROOT = Path(env_str("UPLOAD_ROOT", str(VAR_DIR / "uploads")))
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+# Documents GUP issues (receipts, letters, permits: workflows.documents), rendered once and kept.
+DOCUMENT_ROOT = Path(env_str("DOCUMENT_ROOT", str(VAR_DIR / "documents")))
+# The public address printed in documents' QR codes and links: scheme and host only.
+GUP_PUBLIC_URL = env_str("GUP_PUBLIC_URL", "http://127.0.0.1:8000")
+# The Ed25519 key that signs documents (PEM), and the public keys of earlier keys still accepted
+# (the JSON of /verify/keys.json). See workflows/documents/keys.py and the README.
+GUP_SIGNING_KEY = env_str("GUP_SIGNING_KEY", "")
+GUP_SIGNING_KEY_GENERATE = env_bool("GUP_SIGNING_KEY_GENERATE", False)
+GUP_VERIFY_KEYS = env_str("GUP_VERIFY_KEYS", "")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
@@ -162,6 +171,8 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # WeasyPrint subsets fonts with fontTools, which logs every table it touches.
+        "fontTools": {"level": "WARNING"},
     },
 }
 

@@ -6,11 +6,13 @@ os.environ.setdefault("SECRET_KEY", "test-only-not-secret")
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/gup_test")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
+os.environ.setdefault("GUP_SIGNING_KEY_GENERATE", "true")
 
 from gup.settings.base import *  # noqa: F403
 from gup.settings.base import VAR_DIR
 
 UPLOAD_ROOT = VAR_DIR / "test-uploads"
+DOCUMENT_ROOT = VAR_DIR / "test-documents"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -13,6 +13,17 @@ from django.utils.translation import gettext_lazy as _
 from services.translated import LocalizedName, localized
 
 
+class IssuedDocumentTemplate(models.TextChoices):
+    """What GUP prints when the institution issues the result (``workflows.documents``)."""
+
+    BUILDING_PERMIT = "building_permit", _("Building permit")
+    LAND_TITLE_CERTIFICATE = "land_title_certificate", _("Land-title certificate")
+    COLLECTION_NOTICE = (
+        "collection_notice",
+        _("Collection notice (the institution makes the document itself, e.g. a passport)"),
+    )
+
+
 class Service(LocalizedName, models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name_fr = models.CharField(_("name (French)"), max_length=200)
@@ -44,6 +55,23 @@ class Service(LocalizedName, models.Model):
     )
     issued_document_en = models.CharField(
         _("issued document (English)"), max_length=200, blank=True
+    )
+    issued_document_template = models.CharField(
+        _("document printed on issue"),
+        max_length=32,
+        choices=IssuedDocumentTemplate.choices,
+        default=IssuedDocumentTemplate.COLLECTION_NOTICE,
+        help_text=_(
+            "The paper GUP prints and signs when the document is issued: the document itself, "
+            "or a notice telling the citizen to collect what the institution made."
+        ),
+    )
+    issued_document_validity_days = models.PositiveIntegerField(
+        _("validity of the printed document (days)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Empty when it does not expire."),
     )
     is_active = models.BooleanField(_("offered"), default=True)
     display_order = models.PositiveSmallIntegerField(_("display order"), default=0)

@@ -9,7 +9,7 @@ if any, in ``workflows.effects``.
 
 from workflows.actors import as_actor
 from workflows.conditions import hides_step, unmet
-from workflows.events import ending, filing, office, review
+from workflows.events import documents, ending, filing, office, review
 from workflows.events.base import AlreadyDone, Context, Event, TransitionEvent
 from workflows.exceptions import TransitionRefused
 
@@ -18,6 +18,7 @@ DECLARED = (
     *office.EVENTS,
     *review.EVENTS,
     *ending.EVENTS,
+    *documents.EVENTS,
 )
 
 EVENTS: dict[str, Event] = {event.name: event for event in DECLARED}

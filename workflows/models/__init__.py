@@ -2,6 +2,7 @@ from workflows.models.attachment import Attachment
 from workflows.models.decision import Decision, Outcome
 from workflows.models.dossier import Channel, Dossier
 from workflows.models.history import HistoryEntry, HistoryHead
+from workflows.models.issued_document import DocumentCounter, IssuedDocument
 from workflows.models.payment import Payment, PaymentMethod
 from workflows.models.scheduled_step import ScheduledStep, StepKind
 from workflows.models.tracking_counter import TrackingCounter
@@ -10,9 +11,11 @@ __all__ = [
     "Attachment",
     "Channel",
     "Decision",
+    "DocumentCounter",
     "Dossier",
     "HistoryEntry",
     "HistoryHead",
+    "IssuedDocument",
     "Payment",
     "Outcome",
     "PaymentMethod",

@@ -1,0 +1,158 @@
+"""Issuing a document: number it, seal it, render it once, store it, record it.
+
+``print_documents`` is the side effect of the events that leave a paper in the citizen's hands
+(``kinds.PRINTED_BY``): after the event has committed it takes the event ``document_issued``
+through the one door (``workflows.actions.perform``), which calls ``issue`` inside the
+transaction that also writes the history row. A document is issued once per event and kind: a
+retry finds it and does nothing.
+
+``stored_file`` serves a document: the stored bytes, or, when its template changed since and
+the dossier has not been handed over yet, the same document (same number, same seal) rendered
+again with the new template.
+"""
+
+import hashlib
+import logging
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from workflows.documents import contents, keys, kinds, seal
+from workflows.documents.contents import Occasion
+from workflows.documents.render import render_pdf
+from workflows.numbering import allocate_document_number
+from workflows.states import DossierState
+
+logger = logging.getLogger(__name__)
+
+#: Once the citizen holds the paper, the stored file is what they were given: never re-rendered.
+HANDED_OVER_STATES = (DossierState.COLLECTED,)
+
+
+def print_documents(occurrence) -> None:
+    """The side effect of an event that prints (``workflows.effects``): issue its documents."""
+    from workflows.actions import perform
+    from workflows.actors import Actor
+    from workflows.exceptions import ActionError
+    from workflows.models import Dossier
+
+    service = Dossier.objects.select_related("service").get(pk=occurrence.dossier_id).service
+    for kind in kinds.printed_by(occurrence.kind, service):
+        try:
+            perform(
+                occurrence.dossier_id,
+                "document_issued",
+                Actor.system(),
+                document_kind=kind.name,
+                source_entry_id=occurrence.history_entry_id,
+            )
+        except ActionError:
+            logger.exception(
+                "The %s of dossier %s could not be issued", kind.name, occurrence.dossier_id
+            )
+
+
+def issue(dossier, kind, source_entry, ctx):
+    """Create, seal, render and store the document ``kind`` for the event ``source_entry``."""
+    from workflows.models import IssuedDocument
+
+    issued_at = ctx.now
+    issued_on = timezone.localdate(issued_at)
+    key_id, private_key = keys.signing_key()
+    document = IssuedDocument(
+        dossier=dossier,
+        kind=kind.name,
+        number=allocate_document_number(dossier.office, issued_on.year, kind.series),
+        source_entry=source_entry,
+        holder_name=dossier.applicant_name,
+        language=dossier.language,
+        issued_at=issued_at,
+        valid_until=kind.valid_until(dossier, issued_on),
+        key_id=key_id,
+        template_version=kind.template_version,
+        archival=kind.archival,
+    )
+    facts = seal.SealedFacts(
+        kind=kind.name,
+        number=document.number,
+        tracking_number=dossier.tracking_number,
+        holder=document.holder_name,
+        issued_on=issued_on,
+        valid_until=document.valid_until,
+        key_id=key_id,
+    )
+    document.code = seal.seal(facts, private_key)
+    pdf = render(document, dossier, Occasion.of(source_entry))
+    _keep(document, pdf)
+    ctx.files.write(document.path, pdf)
+    document.save()
+    return document
+
+
+def render(document, dossier, occasion) -> bytes:
+    kind = kinds.get(document.kind)
+    context = contents.build(
+        kind,
+        dossier,
+        occasion,
+        number=document.number,
+        code=document.code,
+        issued_at=document.issued_at,
+        valid_until=document.valid_until,
+    )
+    return render_pdf(render_to_string(kind.template, context), archival=kind.archival)
+
+
+def preview(dossier, kind, occasion) -> bytes:
+    """What the document would look like (a decision letter before deciding): no number, no
+    seal, marked as a preview on the page, stored nowhere."""
+    context = contents.build(
+        kind,
+        dossier,
+        occasion,
+        number="—",
+        code="",
+        issued_at=occasion.at,
+        valid_until=kind.valid_until(dossier, timezone.localdate(occasion.at)),
+    )
+    return render_pdf(render_to_string(kind.template, context), archival=False)
+
+
+def stored_file(document):
+    """The path of the document's PDF, rendered again first if its template is out of date."""
+    kind = kinds.get(document.kind)
+    dossier = document.dossier
+    stale = document.template_version != kind.template_version
+    if stale and dossier.state not in HANDED_OVER_STATES:
+        _render_again(document)
+        document.refresh_from_db()
+    return document.path
+
+
+def _render_again(document) -> None:
+    from workflows.actions import perform
+    from workflows.actors import Actor
+    from workflows.exceptions import ActionError
+
+    try:
+        perform(document.dossier_id, "document_rendered_again", Actor.system(), document=document)
+    except ActionError:
+        # Someone holds the dossier right now: serve the stored file, it is still genuine.
+        logger.info("Document %s kept its previous layout for now", document.number)
+
+
+def render_again(document, ctx) -> None:
+    """Inside ``document_rendered_again``: a new file for the same document."""
+    old_path = document.path
+    document.stored_name = document._meta.get_field("stored_name").default()
+    pdf = render(document, document.dossier, Occasion.of(document.source_entry))
+    _keep(document, pdf)
+    document.template_version = kinds.get(document.kind).template_version
+    ctx.files.write(document.path, pdf)
+    document.save(update_fields=["stored_name", "sha256", "size", "template_version"])
+    ctx.files.discard_after_commit(old_path)
+
+
+def _keep(document, pdf: bytes) -> None:
+    document.sha256 = hashlib.sha256(pdf).hexdigest()
+    document.size = len(pdf)

@@ -1,0 +1,80 @@
+"""The one WeasyPrint wrapper: HTML in, PDF bytes out, nothing fetched from anywhere.
+
+- WeasyPrint is imported on first use (it takes a second and most requests never print), and
+  one font configuration serves the whole process: fonts are loaded once, not per document.
+- The fonts ship with the project (``assets/fonts``, Noto Sans, SIL Open Font License), so a
+  document looks the same on every machine, whatever fonts it has.
+- ``ProjectFilesOnly`` is the URL fetcher: it serves files under ``assets/`` and refuses every
+  other URL (``file://`` elsewhere, ``http(s)://``, ``data:``...) by stopping the render. The
+  templates escape every value, so hostile text in a field (markup, ``<img src=...>``) prints
+  as text and never reaches the fetcher; if a template ever asks for something else, the render
+  fails loudly instead of reading the disk or the network.
+"""
+
+import functools
+import threading
+from pathlib import Path
+from typing import NamedTuple
+from urllib.parse import unquote, urlsplit
+
+ASSETS = Path(__file__).resolve().parent / "assets"
+#: The PDF/A flavour of archival documents: PDF/A-3b, the one WeasyPrint produces for any
+#: content (level "a" needs tagged structure, "u" adds nothing a reader of these needs).
+ARCHIVAL_VARIANT = "pdf/a-3b"
+
+_lock = threading.Lock()
+
+
+class Engine(NamedTuple):
+    weasyprint: object
+    fetcher: type
+    fonts: object
+    font_config: object
+
+
+@functools.cache
+def engine() -> Engine:
+    """WeasyPrint, imported and set up once per process."""
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher
+
+    class Refused(FatalURLFetchingError):
+        """Stops the render: a document never fetches anything outside the project."""
+
+    class ProjectFilesOnly(URLFetcher):
+        def fetch(self, url, headers=None):
+            path = project_file(url)
+            if path is None:
+                raise Refused(f"A document may not fetch {url[:80]!r}")
+            return super().fetch(path.as_uri(), headers)
+
+    font_config = FontConfiguration()
+    fonts = weasyprint.CSS(
+        filename=str(ASSETS / "fonts.css"), url_fetcher=ProjectFilesOnly(), font_config=font_config
+    )
+    return Engine(weasyprint, ProjectFilesOnly, fonts, font_config)
+
+
+def project_file(url: str) -> Path | None:
+    """The file under ``assets/`` that ``url`` names, or None for any other URL."""
+    parts = urlsplit(url)
+    if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+        return None
+    path = Path(unquote(parts.path)).resolve()
+    if not path.is_relative_to(ASSETS) or not path.is_file():
+        return None
+    return path
+
+
+def render_pdf(html: str, *, archival: bool = False) -> bytes:
+    """The PDF of ``html`` (a whole page from ``templates/pdf/``); PDF/A when ``archival``."""
+    weasyprint, fetcher, fonts, font_config = engine()
+    document = weasyprint.HTML(string=html, base_url=ASSETS.as_uri() + "/", url_fetcher=fetcher())
+    # The font configuration is shared: one render at a time per process.
+    with _lock:
+        return document.write_pdf(
+            stylesheets=[fonts],
+            font_config=font_config,
+            pdf_variant=ARCHIVAL_VARIANT if archival else None,
+        )
