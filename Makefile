@@ -117,8 +117,9 @@ test: system-libs-test $(STAMP) ## Preflight, lint, format, migration drift, dep
 	DJANGO_SETTINGS_MODULE=gup.settings.test DATABASE_URL=sqlite://:memory: \
 		$(MANAGE) makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=gup.settings.production DATABASE_URL='$(TEST_DATABASE_URL)' \
-		ALLOWED_HOSTS=gup.example \
+		ALLOWED_HOSTS=gup.example GUP_PUBLIC_URL=https://gup.example \
 		SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(60))')" \
+		GUP_SIGNING_KEY="$$($(TEST_ENV) $(MANAGE) new_signing_key)" \
 		$(MANAGE) check --deploy --fail-level WARNING
 # pytest exits 5 when it collected no tests: a failure too (any non-zero status stops make).
 	$(TEST_ENV) $(BIN)/pytest || { status=$$?; \

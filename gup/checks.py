@@ -18,3 +18,36 @@ def harfbuzz_subset_installed(app_configs, **kwargs):
             id="gup.W001",
         )
     ]
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def documents_can_be_signed(app_configs, **kwargs):
+    """Production must sign with its own key, and print its own public address in QR codes."""
+    from django.conf import settings
+
+    problems = []
+    if not settings.GUP_SIGNING_KEY and not settings.GUP_SIGNING_KEY_GENERATE:
+        problems.append(
+            checks.Error(
+                "No key signs documents: receipts, letters and permits cannot be issued.",
+                hint="Set GUP_SIGNING_KEY_FILE to a key made by `manage.py new_signing_key`.",
+                id="gup.E002",
+            )
+        )
+    if settings.GUP_SIGNING_KEY_GENERATE:
+        problems.append(
+            checks.Warning(
+                "GUP_SIGNING_KEY_GENERATE is on: documents are signed with a key made on the fly.",
+                hint="Turn it off and set GUP_SIGNING_KEY_FILE in production.",
+                id="gup.W002",
+            )
+        )
+    if not settings.GUP_PUBLIC_URL.startswith("https://"):
+        problems.append(
+            checks.Warning(
+                "GUP_PUBLIC_URL is not an https:// address: QR codes would point there.",
+                hint="Set GUP_PUBLIC_URL to the public address, e.g. https://gup.gov.bi",
+                id="gup.W003",
+            )
+        )
+    return problems

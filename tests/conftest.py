@@ -74,6 +74,13 @@ def upload_root(settings, tmp_path):
     return settings.UPLOAD_ROOT
 
 
+@pytest.fixture(autouse=True)
+def document_root(settings, tmp_path):
+    """Issued documents too."""
+    settings.DOCUMENT_ROOT = tmp_path / "documents"
+    return settings.DOCUMENT_ROOT
+
+
 @pytest.fixture
 def every_log(caplog):
     """Every record of every logger from DEBUG up, Django's (which do not propagate) included."""

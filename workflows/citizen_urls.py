@@ -1,8 +1,11 @@
 """The citizen portal's URLs. Dossiers are named by their public id, never by database id."""
 
-from django.urls import path
+from django.urls import path, register_converter
 
-from workflows.views import citizen, citizen_dossiers
+from workflows.converters import DocumentNumberConverter
+from workflows.views import citizen, citizen_dossiers, documents
+
+register_converter(DocumentNumberConverter, "document_number")
 
 urlpatterns = [
     path("services/<slug:service_code>/apply/", citizen.start, name="citizen_start"),
@@ -14,6 +17,11 @@ urlpatterns = [
     path("my-dossiers/", citizen_dossiers.my_dossiers, name="my_dossiers"),
     path("my-dossiers/<uuid:public_id>/", citizen_dossiers.follow, name="citizen_follow"),
     path("my-dossiers/<uuid:public_id>/answer/", citizen_dossiers.answer, name="citizen_answer"),
+    path(
+        "my-dossiers/<uuid:public_id>/documents/<document_number:number>.pdf",
+        documents.citizen_document,
+        name="citizen_document",
+    ),
     path(
         "my-dossiers/<uuid:public_id>/withdraw/",
         citizen_dossiers.withdraw,

@@ -12,7 +12,6 @@ transient values the event handed over (such as a secret link), which are never 
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import partial
 
 from django.db import transaction
 
@@ -41,4 +40,14 @@ def declare(kind: str, dossier, entry, transient: Mapping) -> None:
     occurrence = Occurrence(kind, dossier.pk, entry.pk, dict(transient))
     for effect in AFTER.get(kind, ()):
         # robust: a failed SMS must not turn the citizen's committed action into an error page.
-        transaction.on_commit(partial(effect, occurrence), robust=True)
+        transaction.on_commit(_bound(effect, occurrence), robust=True)
+
+
+def _bound(effect, occurrence):
+    """``effect(occurrence)``, named after the effect in the logs when it fails."""
+
+    def run():
+        effect(occurrence)
+
+    run.__qualname__ = effect.__qualname__
+    return run

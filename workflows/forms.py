@@ -111,6 +111,15 @@ class NoteForm(forms.Form):
     )
 
 
+class RevokeDocumentForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is this document revoked?"),
+        help_text=_("Kept in the dossier's history. The public check shows only the date."),
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 def step_form(event, actor, data=None, initial=None) -> StepForm:
     """The form of ``event``'s page, for this actor (staff must give a reason to withdraw)."""
     return import_string(event.form)(data, initial=initial, event=event, actor=actor)

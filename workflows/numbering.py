@@ -18,6 +18,10 @@ def allocate_tracking_number(office, year: int) -> str:
     return format_tracking_number(office.code, year, sequence)
 
 
+#: The shape of a document number (``allocate_document_number``), for URLs.
+DOCUMENT_NUMBER_PATTERN = r"[A-Z]{3}-[0-9]{4}-[A-Z][0-9]{6,9}"
+
+
 def allocate_document_number(office, year: int, series: str) -> str:
     """The next number of a document series (``R``: payment receipts...) of this office and year.
 

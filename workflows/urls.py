@@ -1,6 +1,9 @@
-from django.urls import path
+from django.urls import path, register_converter
 
-from workflows.views import audit, counter, dossiers, home, review
+from workflows.converters import DocumentNumberConverter
+from workflows.views import audit, counter, documents, dossiers, home, review
+
+register_converter(DocumentNumberConverter, "document_number")
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -15,7 +18,22 @@ urlpatterns = [
         dossiers.take_step,
         name="dossier_step",
     ),
+    path(
+        "dossiers/<str:tracking_number>/steps/<slug:step>/preview/",
+        documents.preview,
+        name="dossier_step_preview",
+    ),
     path("dossiers/<str:tracking_number>/notes/", dossiers.add_note, name="dossier_add_note"),
+    path(
+        "dossiers/<str:tracking_number>/documents/<document_number:number>.pdf",
+        documents.staff_document,
+        name="dossier_document",
+    ),
+    path(
+        "dossiers/<str:tracking_number>/documents/<document_number:number>/revoke/",
+        documents.revoke,
+        name="dossier_document_revoke",
+    ),
     path(
         "dossiers/<str:tracking_number>/files/<slug:stored_name>/",
         dossiers.attachment,

@@ -89,6 +89,9 @@ PRINTED_BY = {
     "issue": (),
 }
 
+#: Steps whose letter the officer reads before taking them (a preview, never stored).
+PREVIEWED_BEFORE = ("approve", "reject")
+
 ISSUED_BY_TEMPLATE = {
     IssuedDocumentTemplate.BUILDING_PERMIT: "building_permit",
     IssuedDocumentTemplate.LAND_TITLE_CERTIFICATE: "land_title_certificate",

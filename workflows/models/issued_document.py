@@ -72,6 +72,12 @@ class IssuedDocument(models.Model):
         return self.revoked_at is not None
 
     @property
+    def title(self) -> str:
+        from workflows.documents.kinds import KINDS
+
+        return KINDS[self.kind].title
+
+    @property
     def file_name(self) -> str:
         """What the browser saves it as: the number says what it is, and it is unique."""
         return f"{self.number}.pdf"

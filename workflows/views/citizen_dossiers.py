@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from workflows import actions, events, online, public_status
 from workflows.citizen_access import held_or_owned, held_tokens, resume_link
+from workflows.documents import handing
 from workflows.exceptions import ActionError, DossierConflict
 from workflows.states import DossierState as S
 from workflows.tracking import is_valid, normalize
@@ -42,6 +43,7 @@ def follow(request, public_id):
             "can_answer": any(event.answered_by_citizen for event in available),
             "can_withdraw": any(event.name == "withdraw" for event in available),
             "attachments": dossier.attachments.select_related("document"),
+            "documents": handing.issued(dossier),
             "resume_link": resume_link(request, dossier),
         },
     )

@@ -10,6 +10,7 @@ from services.answers import labelled_answers
 from workflows import actions, events
 from workflows import permissions as may
 from workflows.actors import Actor
+from workflows.documents import handing, kinds
 from workflows.exceptions import ActionError
 from workflows.forms import NoteForm, step_form
 from workflows.history_display import history_lines
@@ -40,6 +41,7 @@ def detail(request, tracking_number):
     dossier = visible_dossier(request, tracking_number)
     actor = Actor.for_user(request.user)
     available, blocked = events.available_steps(dossier, actor)
+    documents = handing.issued(dossier)
     steps = [
         {"event": event, "form": step_form(event, actor, initial={"expected_state": dossier.state})}
         for event in available
@@ -55,6 +57,9 @@ def detail(request, tracking_number):
             "answers": labelled_answers(dossier.service, dossier.answers),
             "attachments": dossier.attachments.select_related("document"),
             "payments": dossier.payments.all(),
+            "documents": documents,
+            "to_hand_over": handing.to_hand_over(dossier, documents),
+            "may_revoke": may.supervisor_handling(dossier, actor),
             "history": history_lines(dossier.history.all()),
             "steps": [step for step in steps if not step["event"].set_apart],
             "set_apart_steps": [step for step in steps if step["event"].set_apart],
@@ -106,7 +111,13 @@ def take_step(request, tracking_number, step):
     return render(
         request,
         "dossiers/step.html",
-        {"dossier": dossier, "form": form, "forms": [form], "event": event},
+        {
+            "dossier": dossier,
+            "form": form,
+            "forms": [form],
+            "event": event,
+            "has_preview": step in kinds.PREVIEWED_BEFORE,
+        },
         status=status,
     )
 

@@ -1,0 +1,120 @@
+"""The documents GUP issued for a dossier: printed by staff, downloaded by the citizen, previewed
+by the officer before deciding, revoked by a supervisor.
+
+Who may see a document is who may see its dossier: the staff scoping of the dossier pages
+(``visible_dossier``) and the citizen's access (their account, or the resume link this browser
+holds). Anyone else gets a 404, whether the document exists or not.
+"""
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from workflows import actions, events
+from workflows import permissions as may
+from workflows.actors import Actor
+from workflows.documents import issuing, kinds
+from workflows.documents.contents import Occasion
+from workflows.exceptions import ActionError
+from workflows.forms import RevokeDocumentForm, step_form
+from workflows.views.access import staff_required
+from workflows.views.citizen import citizen_dossier
+from workflows.views.dossiers import visible_dossier
+from workflows.views.refusals import show_refusal
+
+
+@staff_required
+def staff_document(request, tracking_number, number):
+    """Shown in the browser (inline), where the clerk prints it for the citizen."""
+    dossier = visible_dossier(request, tracking_number)
+    document = get_object_or_404(dossier.documents, number=number)
+    return _pdf_response(issuing.stored_file(document), document.file_name, inline=True)
+
+
+def citizen_document(request, public_id, number):
+    dossier, _actor = citizen_dossier(request, public_id)
+    document = get_object_or_404(dossier.documents, number=number)
+    return _pdf_response(issuing.stored_file(document), document.file_name, inline=False)
+
+
+@staff_required
+@require_POST
+def preview(request, tracking_number, step):
+    """The letter the decision being written would print, from the decision form's data."""
+    dossier = visible_dossier(request, tracking_number)
+    actor = Actor.for_user(request.user)
+    if step not in kinds.PREVIEWED_BEFORE or step not in events.available_names(dossier, actor):
+        raise Http404
+    form = step_form(events.get(step), actor, data=request.POST)
+    form.is_valid()
+    occasion = Occasion(
+        event=step,
+        at=timezone.now(),
+        comment=form.cleaned_data.get("comment", "").strip(),
+        actor_name=actor.display_name,
+    )
+    (kind,) = kinds.printed_by(step, dossier.service)
+    return _pdf_bytes_response(issuing.preview(dossier, kind, occasion), "preview.pdf")
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def revoke(request, tracking_number, number):
+    dossier = visible_dossier(request, tracking_number)
+    document = get_object_or_404(dossier.documents, number=number)
+    if not may.supervisor_handling(dossier, Actor.for_user(request.user)):
+        raise Http404
+    form = RevokeDocumentForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                actions.perform(
+                    dossier.pk,
+                    "revoke_document",
+                    request.user,
+                    comment=form.cleaned_data["reason"],
+                    number=document.number,
+                )
+            except ActionError as error:
+                status = show_refusal(request, error)
+            else:
+                messages.success(
+                    request,
+                    _("Document %(number)s is revoked: every check now says so.")
+                    % {"number": document.number},
+                )
+                return redirect("dossier_detail", tracking_number=dossier.tracking_number)
+    return render(
+        request,
+        "dossiers/revoke.html",
+        {"dossier": dossier, "document": document, "form": form, "forms": [form]},
+        status=status,
+    )
+
+
+def _pdf_response(path, filename: str, *, inline: bool):
+    try:
+        handle = open(path, "rb")  # noqa: SIM115  (FileResponse closes it)
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(
+        handle, as_attachment=not inline, filename=filename, content_type="application/pdf"
+    )
+    return _private(response)
+
+
+def _pdf_bytes_response(content: bytes, filename: str):
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return _private(response)
+
+
+def _private(response):
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
