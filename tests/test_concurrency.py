@@ -206,5 +206,6 @@ def test_one_counter_form_posted_eight_times_at_once_files_one_dossier(personas)
     assert len({outcome.pk for outcome in outcomes}) == 1
     dossier = Dossier.objects.get(filing_key=filing_key)
     assert Dossier.objects.filter(office=personas.office_gitega).count() == 1
-    assert HistoryEntry.objects.filter(dossier=dossier).count() == 1
+    assert HistoryEntry.objects.filter(dossier=dossier, kind="filed_at_counter").count() == 1
+    assert dossier.documents.count() == 1  # one filing receipt
     assert dossier.attachments.count() == personas.building_permit.documents.count()

@@ -393,3 +393,15 @@ def test_clerks_and_strangers_cannot_revoke(client, personas, counter_passport):
     supervisor_elsewhere = UserFactory(office_supervisor=True, office=personas.office_ngozi)
     client.force_login(supervisor_elsewhere)
     assert client.get(url).status_code == 404
+
+
+def test_printing_does_not_make_uploads_accept_a_photo_cut_off_halfway():
+    from tests.test_uploads import ALL_TYPES, image_bytes, refusal, upload
+    from workflows.documents.render import engine
+
+    engine()  # WeasyPrint is imported: it tells Pillow to accept truncated images
+    content = image_bytes("PNG", size=(200, 200))
+
+    error = refusal(upload("photo.png", content[: len(content) // 2]), ALL_TYPES)
+
+    assert error.code == "damaged"

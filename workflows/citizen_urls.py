@@ -1,11 +1,9 @@
 """The citizen portal's URLs. Dossiers are named by their public id, never by database id."""
 
-from django.urls import path, register_converter
+from django.urls import path
 
-from workflows.converters import DocumentNumberConverter
+from workflows import converters  # noqa: F401  (registers <document_number:...>)
 from workflows.views import citizen, citizen_dossiers, documents
-
-register_converter(DocumentNumberConverter, "document_number")
 
 urlpatterns = [
     path("services/<slug:service_code>/apply/", citizen.start, name="citizen_start"),

@@ -1,5 +1,7 @@
 """URL parts with a shape of their own: anything else is a 404 before a view runs."""
 
+from django.urls import register_converter
+
 from workflows.numbering import DOCUMENT_NUMBER_PATTERN
 
 
@@ -13,3 +15,6 @@ class DocumentNumberConverter:
 
     def to_url(self, value: str) -> str:
         return value
+
+
+register_converter(DocumentNumberConverter, "document_number")

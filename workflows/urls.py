@@ -1,9 +1,7 @@
-from django.urls import path, register_converter
+from django.urls import path
 
-from workflows.converters import DocumentNumberConverter
+from workflows import converters  # noqa: F401  (registers <document_number:...>)
 from workflows.views import audit, counter, documents, dossiers, home, review
-
-register_converter(DocumentNumberConverter, "document_number")
 
 urlpatterns = [
     path("", home.home, name="home"),

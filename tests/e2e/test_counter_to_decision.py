@@ -114,9 +114,10 @@ def test_clerk_files_and_forwards_officer_approves_clerk_sees_decision(page, liv
     assert "Approved" in page.locator(".state").inner_text()
     assert "Plans conform to the urban plan." in page.locator(".decision").inner_text()
     history = page.locator(".history li")
-    # Filed at the counter (filed and taken for checking in one event), forwarded, in review,
-    # approved.
-    assert history.count() == 4
+    # Filed at the counter (filed and taken for checking in one event), its receipt issued,
+    # forwarded, in review, approved, the decision letter issued.
+    assert history.count() == 6
+    assert "Decision letter issued" in history.last.inner_text()
 
     for outsider in ("clerk.ngozi", "officer.migration"):
         sign_in_as(page, live_server, outsider)

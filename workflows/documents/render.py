@@ -36,8 +36,13 @@ class Engine(NamedTuple):
 def engine() -> Engine:
     """WeasyPrint, imported and set up once per process."""
     import weasyprint
+    from PIL import ImageFile
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import FatalURLFetchingError, URLFetcher
+
+    # Importing WeasyPrint makes Pillow accept truncated images, for the whole process: uploads
+    # would then take a photo cut off halfway for a good one. Documents embed no images.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
 
     class Refused(FatalURLFetchingError):
         """Stops the render: a document never fetches anything outside the project."""
