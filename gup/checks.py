@@ -1,14 +1,14 @@
 """System checks for what the machine must provide."""
 
-import ctypes.util
-
 from django.core import checks
 
 
 @checks.register(checks.Tags.compatibility)
-def harfbuzz_subset_installed(app_configs, **kwargs):
+def pdf_rendering_is_fast(app_configs, **kwargs):
     """WeasyPrint is about ten times slower without libharfbuzz-subset; say so loudly."""
-    if ctypes.util.find_library("harfbuzz-subset"):
+    from workflows.documents.render import harfbuzz_subset_installed
+
+    if harfbuzz_subset_installed():
         return []
     return [
         checks.Warning(

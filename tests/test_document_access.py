@@ -405,3 +405,18 @@ def test_printing_does_not_make_uploads_accept_a_photo_cut_off_halfway():
     error = refusal(upload("photo.png", content[: len(content) // 2]), ALL_TYPES)
 
     assert error.code == "damaged"
+
+
+def test_a_machine_without_harfbuzz_subset_is_warned_loudly(monkeypatch, caplog):
+    from gup.checks import pdf_rendering_is_fast
+    from workflows.documents import render
+
+    monkeypatch.setattr(render.ctypes.util, "find_library", lambda name: None)
+    render.engine.cache_clear()
+    try:
+        render.engine()
+    finally:
+        render.engine.cache_clear()
+
+    assert [problem.id for problem in pdf_rendering_is_fast(None)] == ["gup.W001"]
+    assert "libharfbuzz-subset is missing" in caplog.text

@@ -11,7 +11,9 @@
   fails loudly instead of reading the disk or the network.
 """
 
+import ctypes.util
 import functools
+import logging
 import threading
 from pathlib import Path
 from typing import NamedTuple
@@ -23,6 +25,7 @@ ASSETS = Path(__file__).resolve().parent / "assets"
 ARCHIVAL_VARIANT = "pdf/a-3b"
 
 _lock = threading.Lock()
+logger = logging.getLogger(__name__)
 
 
 class Engine(NamedTuple):
@@ -54,11 +57,20 @@ def engine() -> Engine:
                 raise Refused(f"A document may not fetch {url[:80]!r}")
             return super().fetch(path.as_uri(), headers)
 
+    if not harfbuzz_subset_installed():
+        logger.warning(
+            "libharfbuzz-subset is missing: every PDF document renders about ten times slower. "
+            "Install the Debian package libharfbuzz-subset0."
+        )
     font_config = FontConfiguration()
     fonts = weasyprint.CSS(
         filename=str(ASSETS / "fonts.css"), url_fetcher=ProjectFilesOnly(), font_config=font_config
     )
     return Engine(weasyprint, ProjectFilesOnly, fonts, font_config)
+
+
+def harfbuzz_subset_installed() -> bool:
+    return ctypes.util.find_library("harfbuzz-subset") is not None
 
 
 def project_file(url: str) -> Path | None:
