@@ -56,6 +56,23 @@ def published() -> dict:
     }
 
 
+def from_published(key_list) -> dict[str, Ed25519PublicKey]:
+    """The keys of a key list as published at ``/verify/keys.json``, by key id.
+
+    The ids are computed from the keys, not read from the list: a list that names a key wrongly
+    cannot make a seal verify with it. Raises ValueError when ``key_list`` is not such a list.
+    """
+    keys = {}
+    try:
+        for entry in key_list["keys"]:
+            raw = base64.urlsafe_b64decode(entry["public_key"] + "==")
+            public_key = Ed25519PublicKey.from_public_bytes(raw)
+            keys[key_id(public_key)] = public_key
+    except (KeyError, TypeError, AttributeError) as error:
+        raise ValueError(f"not a published key list ({error!r})") from None
+    return keys
+
+
 def forget() -> None:
     """Drop the keys read so far (after a change of settings, in tests)."""
     _signing_key.cache_clear()
@@ -85,12 +102,8 @@ def _public_keys() -> dict[str, Ed25519PublicKey]:
     keys = {}
     if settings.GUP_VERIFY_KEYS:
         try:
-            entries = json.loads(settings.GUP_VERIFY_KEYS)["keys"]
-            for entry in entries:
-                raw = base64.urlsafe_b64decode(entry["public_key"] + "==")
-                public_key = Ed25519PublicKey.from_public_bytes(raw)
-                keys[key_id(public_key)] = public_key
-        except (ValueError, KeyError, TypeError) as error:
+            keys = from_published(json.loads(settings.GUP_VERIFY_KEYS))
+        except ValueError as error:
             raise ImproperlyConfigured(f"GUP_VERIFY_KEYS is not a key list: {error}") from None
     current_id, private_key = _signing_key()
     keys[current_id] = private_key.public_key()

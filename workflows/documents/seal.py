@@ -32,6 +32,8 @@ from cryptography.exceptions import InvalidSignature
 FORMAT_VERSION = 1
 SIGNATURE_BYTES = 64
 HOLDER_MAX_BYTES = 48
+#: Longer than any code of ours (about 250 characters): anything longer is not read at all.
+MAX_CODE_CHARS = 1000
 EPOCH = datetime.date(1970, 1, 1)
 
 #: Stable numbers for the kinds, as they travel in the seal. Append; never renumber.
@@ -144,7 +146,7 @@ def normalize(text: str) -> str:
 
 def _decode(code: str) -> bytes | None:
     code = normalize(code)
-    if not code or len(code) > 1000:
+    if not code or len(code) > MAX_CODE_CHARS:
         return None
     try:
         return base64.b32decode(code + "=" * (-len(code) % 8))
