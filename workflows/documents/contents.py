@@ -497,12 +497,12 @@ def _decision(dossier):
 
 
 PERMIT_GRANTED = gettext_lazy(
-    "By its decision of %(date)s, %(institution)s grants the holder named above this permit to "
-    "build as described below."
+    "By its decision of %(date)s, %(institution)s grants the citizen named above this permit "
+    "to build as described below."
 )
 TITLE_CERTIFIED = gettext_lazy(
     "By its decision of %(date)s, %(institution)s certifies that the plot described below is "
-    "registered in the name of the holder named above."
+    "registered in the name of the citizen named above."
 )
 DESCRIPTION = gettext_lazy("Description")
 DOCUMENT_TO_COLLECT = gettext_lazy("Document to collect")
