@@ -15,6 +15,7 @@ import pytest
 from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 
+from services.models import IssuedDocumentTemplate
 from tests.factories import (
     CommuneFactory,
     InstitutionFactory,
@@ -170,7 +171,7 @@ def land_registry(db):
 
 @pytest.fixture
 def building_permit(urbanism):
-    """Decided by urbanism; no published fee; a site inspection."""
+    """Decided by urbanism; no published fee; a site inspection; GUP prints the permit."""
     service = ServiceFactory(
         code="building-permit",
         name_fr="Permis de bâtir",
@@ -179,6 +180,8 @@ def building_permit(urbanism):
         with_inspection=True,
         target_working_days=30,
         issued_document_fr="Permis de bâtir",
+        issued_document_template=IssuedDocumentTemplate.BUILDING_PERMIT,
+        issued_document_validity_days=730,
         document__code="plans",
         document__name_fr="Plans du bâtiment",
         document__accepted_types=["application/pdf"],
@@ -198,7 +201,8 @@ def building_permit(urbanism):
 
 @pytest.fixture
 def passport(migration):
-    """Decided by the migration service; 235,000 BIF; an appointment for biometrics."""
+    """Decided by the migration service; 235,000 BIF; an appointment for biometrics; the
+    passport is made by the institution, GUP prints a notice to collect it."""
     service = ServiceFactory(
         code="passport",
         name_fr="Passeport",
@@ -207,6 +211,7 @@ def passport(migration):
         with_appointment=True,
         target_working_days=15,
         issued_document_fr="Passeport",
+        issued_document_template=IssuedDocumentTemplate.COLLECTION_NOTICE,
         document__code="birth-certificate",
         document__name_fr="Extrait d'acte de naissance",
         routing__institution=migration,
@@ -222,7 +227,8 @@ def passport(migration):
 
 @pytest.fixture
 def land_title(land_registry):
-    """Decided by the land-title registry; a 30-day public notice and a site inspection."""
+    """Decided by the land-title registry; a 30-day public notice and a site inspection; GUP
+    prints the certificate."""
     return ServiceFactory(
         code="land-title",
         name_fr="Certificat d'enregistrement",
@@ -233,6 +239,7 @@ def land_title(land_registry):
         public_notice_days=30,
         target_working_days=60,
         issued_document_fr="Certificat d'enregistrement",
+        issued_document_template=IssuedDocumentTemplate.LAND_TITLE_CERTIFICATE,
         document__code="site-plan",
         document__name_fr="Plan du site",
         routing__institution=land_registry,

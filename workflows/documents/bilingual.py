@@ -49,3 +49,25 @@ def both_of(language: str, lazy_text, **params) -> Both:
         return str(lazy_text) % values
 
     return both(language, make)
+
+
+def both_rows(language: str, make: Callable[[], list[tuple]]) -> list[tuple[Both, ...]]:
+    """A table made by ``make`` in each language, every cell a ``Both``.
+
+    For tables whose labels and values are each translated (a service's questions and the
+    citizen's answers to them): ``make`` is called once per language and must give the same rows
+    in the same order each time.
+    """
+    with translation.override(language):
+        rows = [tuple(str(cell) for cell in row) for row in make()]
+    if language == FRENCH:
+        return [tuple(Both(cell) for cell in row) for row in rows]
+    with translation.override(FRENCH):
+        french_rows = [tuple(str(cell) for cell in row) for row in make()]
+    return [
+        tuple(
+            Both(text, "" if french == text else french)
+            for text, french in zip(row, french_row, strict=True)
+        )
+        for row, french_row in zip(rows, french_rows, strict=True)
+    ]

@@ -13,7 +13,7 @@ ONE_STOP_SHOP = _("Provincial one-stop shop (GUP)")
 TRACKING_NUMBER = _("Tracking number")
 DOCUMENT_NUMBER = _("Document number")
 SERVICE = _("Service")
-OFFICE = _("GUP office")
+OFFICE = _("Office")
 HOLDER = _("Name of the citizen")
 ISSUED_ON = _("Issued on")
 VALID_UNTIL = _("Valid until")
@@ -27,6 +27,14 @@ VERIFY = _("Check this document: scan the code, or type the code below at")
 VERIFY_OFFLINE = _("It can be checked without network with the public keys of GUP.")
 PREVIEW = _("PREVIEW: not a document, not signed")
 PAGE = _("Page")
+ADDRESS = _("Address")
+OPENING_HOURS = _("Opening hours")
+INSTITUTION = _("Institution")
+NATIONAL_ID = _("National ID number")
+DATE_OF_BIRTH = _("Date of birth")
+DATE_AND_TIME = _("Date and time")
+PLACE = _("Place")
+WHAT_TO_BRING = _("What to bring")
 
 _ALL = {
     "republic": REPUBLIC,
@@ -48,6 +56,14 @@ _ALL = {
     "verify_offline": VERIFY_OFFLINE,
     "preview": PREVIEW,
     "page": PAGE,
+    "address": ADDRESS,
+    "opening_hours": OPENING_HOURS,
+    "institution": INSTITUTION,
+    "national_id": NATIONAL_ID,
+    "date_of_birth": DATE_OF_BIRTH,
+    "date_and_time": DATE_AND_TIME,
+    "place": PLACE,
+    "what_to_bring": WHAT_TO_BRING,
 }
 
 
