@@ -16,7 +16,7 @@ from weasyprint.urls import FatalURLFetchingError
 from services.models import FieldKind
 from tests.documents import MONDAY, Walk, documents_of, flat, text_of
 from tests.factories import DossierFactory, PaymentMethod, S, ServiceFieldFactory, clock_at
-from workflows.documents import render
+from workflows.documents import keys, render, seal
 
 BOLD = "<b>x</b>"
 IMAGE = '<img src="file:///etc/passwd">'
@@ -216,6 +216,9 @@ def test_direction_controls_cannot_make_a_name_or_reasons_read_backwards(
         assert "Aline emihsiyadN" in text, kind
         assert "Ndayishime" not in text, kind
         assert "\u202e" not in text and RIGHT_TO_LEFT_MARK not in text, kind
+        # The seal, and so every verifier, keeps the name in the same order.
+        verdict = seal.read(document.code, keys.public_keys(), today=datetime.date(2026, 1, 1))
+        assert verdict.facts.holder == "Aline emihsiyadN", kind
 
 
 # --- The fetcher ------------------------------------------------------------------------------

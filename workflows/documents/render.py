@@ -9,10 +9,7 @@
   templates escape every value, so hostile text in a field (markup, ``<img src=...>``) prints
   as text and never reaches the fetcher; if a template ever asks for something else, the render
   fails loudly instead of reading the disk or the network.
-- Bidirectional control characters are dropped from the page: typed into a name or a reason,
-  U+202E (right-to-left override) would print "Aline" from the letters "enilA", so that the
-  paper says something other than what was recorded and sealed. Without them every text
-  prints in the order it was typed; right-to-left scripts still print right to left.
+- Bidirectional control characters are dropped from the page (``plain_text``).
 """
 
 import ctypes.util
@@ -23,16 +20,12 @@ from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
+from workflows.documents.plain_text import without_direction_controls
+
 ASSETS = Path(__file__).resolve().parent / "assets"
 #: The PDF/A flavour of archival documents: PDF/A-3b, the one WeasyPrint produces for any
 #: content (level "a" needs tagged structure, "u" adds nothing a reader of these needs).
 ARCHIVAL_VARIANT = "pdf/a-3b"
-
-#: Embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069) and the invisible
-#: direction marks (LRM, RLM, ALM).
-BIDI_CONTROLS = dict.fromkeys(
-    [*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C]
-)
 
 _lock = threading.Lock()
 logger = logging.getLogger(__name__)
@@ -100,7 +93,7 @@ def render_pdf(html: str, *, archival: bool = False) -> bytes:
     Bidirectional control characters are dropped first (see above).
     """
     weasyprint, fetcher, fonts, font_config = engine()
-    html = html.translate(BIDI_CONTROLS)
+    html = without_direction_controls(html)
     document = weasyprint.HTML(string=html, base_url=ASSETS.as_uri() + "/", url_fetcher=fetcher())
     # The font configuration is shared: one render at a time per process.
     with _lock:

@@ -29,6 +29,8 @@ from enum import StrEnum
 import cbor2
 from cryptography.exceptions import InvalidSignature
 
+from workflows.documents.plain_text import without_direction_controls
+
 FORMAT_VERSION = 1
 SIGNATURE_BYTES = 64
 HOLDER_MAX_BYTES = 48
@@ -85,8 +87,9 @@ class Verdict:
 
 
 def cut_holder(name: str) -> str:
-    """The name as the seal keeps it: at most HOLDER_MAX_BYTES of UTF-8, cut between letters."""
-    encoded = name.encode()[:HOLDER_MAX_BYTES]
+    """The name as the seal keeps it: in typing order (no direction controls), at most
+    HOLDER_MAX_BYTES of UTF-8, cut between letters."""
+    encoded = without_direction_controls(name).encode()[:HOLDER_MAX_BYTES]
     return encoded.decode(errors="ignore")
 
 
