@@ -225,7 +225,7 @@ def sample_answers(service) -> dict:
         elif spec.kind == FieldKind.YES_NO:
             answers[spec.code] = "yes"
         else:
-            answers[spec.code] = "Parcelle 12, colline Magarama"
+            answers[spec.code] = "Parcelle 12, colline Magarama"[: spec.max_value]
     return answers
 
 

@@ -62,7 +62,7 @@ def test_the_clerk_prints_the_receipt_right_after_filing(client, personas, count
     receipt = counter_passport.documents.get()
     assert receipt.kind == "filing_receipt"
     assert page.context["to_hand_over"].documents == [receipt]
-    assert "Print the Filing receipt" in page.text
+    assert "Print: Filing receipt" in page.text
     response = client.get(staff_url(receipt))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"

@@ -106,7 +106,7 @@ def test_clerk_files_and_forwards_officer_approves_clerk_sees_decision(page, liv
     page.click("button:has-text('Claim and start review')")
     page.click("text=Approve")
     page.fill("#id_comment", "Plans conform to the urban plan.")
-    page.click("form.stack button[type=submit]")
+    page.click("form.stack button.primary")
     assert "Approved" in page.locator(".state").inner_text()
 
     sign_in_as(page, live_server, "clerk.gitega")
