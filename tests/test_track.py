@@ -190,3 +190,18 @@ def test_the_status_promises_no_message_nothing_sends(client, citizen, state):
         assert "check it again with your tracking number" in page.lower()
         for promise in ("you will be told", "will be notified", "we will send", "you will receive"):
             assert promise not in page.lower(), promise
+
+
+def test_the_receipts_qr_code_opens_the_page_with_the_number_filled_in(client):
+    response = client.get(reverse("track") + "?number=git 2026 000042 b")
+
+    assert response.status_code == 200
+    assert response.context["form"]["tracking_number"].value() == "GIT-2026-000042-B"
+    assert 'value="GIT-2026-000042-B"' in response.text
+
+
+def test_a_hostile_number_in_the_address_is_only_text_in_the_form(client):
+    response = client.get(reverse("track") + "?number=%3Cscript%3E" + "9" * 500)
+
+    assert response.status_code == 200
+    assert "<script>" not in response.text

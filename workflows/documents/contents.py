@@ -13,6 +13,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
+from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -126,7 +127,14 @@ def filing_receipt(dossier, occasion, language) -> Contents:
         facts.append((both_of(language, labels.PAYMENT), payment))
     track_url = _track_url()
     follow = both_of(language, HOW_TO_FOLLOW, url=track_url, number=dossier.tracking_number)
-    return Contents(facts=facts, paragraphs=[follow], extra={"received": received})
+    # The status page with the tracking number filled in: the citizen adds four digits.
+    status_page = public_url(
+        reverse("track") + "?" + urlencode({"number": dossier.tracking_number})
+    )
+    return Contents(
+        extra={"received": received, "follow": follow, "follow_qr": qr_svg(status_page)},
+        facts=facts,
+    )
 
 
 NO_FEE = gettext_lazy("No fee")

@@ -138,10 +138,19 @@ def read(code: str, public_keys, *, today: datetime.date, revoked=frozenset()) -
     return Verdict(Status.GENUINE, facts)
 
 
+SEAL_ADDRESS_MARKERS = ("/V/", "/verify/", "/VERIFY/")
+
+
+def is_seal_address(text: str) -> bool:
+    """Whether a QR code's text is a verification address (a receipt also carries one that
+    opens the status page, which holds no seal)."""
+    return any(marker in (text or "") for marker in SEAL_ADDRESS_MARKERS)
+
+
 def normalize(text: str) -> str:
     """The code out of what a person pasted: a whole verification URL, spaces, lower case."""
     text = (text or "").strip()
-    for marker in ("/V/", "/v/", "/verify/", "/VERIFY/"):
+    for marker in (*SEAL_ADDRESS_MARKERS, "/v/"):
         if marker in text:
             text = text.rsplit(marker, 1)[1]
     return "".join(text.split()).strip("/").upper()

@@ -159,7 +159,9 @@ class TrackForm(forms.Form):
 
 
 def track(request):
-    form = TrackForm(request.POST if request.method == "POST" else None)
+    # The QR code of a filing receipt opens this page with its tracking number filled in.
+    prefilled = {"tracking_number": normalize(request.GET.get("number", ""))[:40]}
+    form = TrackForm(request.POST if request.method == "POST" else None, initial=prefilled)
     status, not_found, http_status = None, False, 200
     if request.method == "POST":
         try:

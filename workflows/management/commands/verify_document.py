@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from gup.formatting import day
-from workflows.documents import keys, verification
+from workflows.documents import keys, seal, verification
 
 NOT_VALID = 1
 USAGE = 2
@@ -132,14 +132,14 @@ def _codes_in(document: str) -> list[str]:
     try:
         for page in pdf:
             image = page.render(scale=RENDER_DPI / 72, grayscale=True).to_pil()
-            texts += [
-                barcode.text
-                for barcode in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
-            ]
+            qr_codes = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+            texts += [code.text for code in qr_codes if seal.is_seal_address(code.text)]
     finally:
         pdf.close()
     if not texts:
-        raise CommandError(_("No QR code found in %(path)s.") % {"path": path}, returncode=USAGE)
+        raise CommandError(
+            _("No seal QR code found in %(path)s.") % {"path": path}, returncode=USAGE
+        )
     return texts
 
 
