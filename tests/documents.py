@@ -8,6 +8,7 @@ import datetime
 
 import pypdfium2
 import zxingcpp
+from django.utils import translation
 from pypdf import PdfReader
 
 from tests.factories import clock_at, step_inputs
@@ -52,6 +53,12 @@ def flat(text: str) -> str:
     """The text with every run of white space (no-break spaces too) made one space, lines
     joined: assertions do not depend on where the layout ends a line."""
     return " ".join(text.split())
+
+
+def said(text, language: str, **params) -> str:
+    """A text of the documents as ``language`` writes it, flattened like ``flat``."""
+    with translation.override(language):
+        return flat(str(text) % params if params else str(text))
 
 
 def page_count(source) -> int:

@@ -23,7 +23,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests.factories import DossierFactory
 from tests.test_page_weight import BUDGET_BYTES, first_visit_weight
@@ -423,7 +423,9 @@ def verify_document(*args) -> tuple[int, str]:
     """(exit status, what the command wrote) of ``manage.py verify_document *args``."""
     out = StringIO()
     try:
-        call_command("verify_document", *args, stdout=out, stderr=StringIO())
+        # In English, as the assertions are written, whatever a page request activated before.
+        with translation.override("en"):
+            call_command("verify_document", *args, stdout=out, stderr=StringIO())
     except CommandError as error:
         return error.returncode, out.getvalue() + str(error)
     return 0, out.getvalue()
