@@ -12,11 +12,28 @@ from workflows.exceptions import TransitionRefused
 from workflows.models import HistoryEntry, IssuedDocument
 
 
-class DocumentIssued(Event):
+class AboutADocument(Event):
+    """An event about one document: its history line names the document and its number."""
+
+    #: The history line, with ``%(document)s`` and ``%(number)s``.
+    history_text = ""
+
+    def describe(self, entry) -> str:
+        details = entry.details
+        if "number" not in details:
+            return str(self.label)
+        return str(self.history_text) % {
+            "document": kinds.get(details["kind"]).title,
+            "number": details["number"],
+        }
+
+
+class DocumentIssued(AboutADocument):
     """GUP numbers, seals, renders and stores a document (``workflows.documents.issuing``)."""
 
     name = "document_issued"
     label = gettext_lazy("Issue a document")
+    history_text = gettext_lazy("%(document)s issued, no. %(number)s")
     offered = False
     # A background effect: it may wait for a clerk's transaction rather than fail.
     waits = True
@@ -36,15 +53,6 @@ class DocumentIssued(Event):
         document = issuing.issue(dossier, kind, source, ctx)
         ctx.details.update(kind=kind.name, number=document.number, sha256=document.sha256)
 
-    def describe(self, entry) -> str:
-        details = entry.details
-        if "number" not in details:
-            return str(self.label)
-        return _("%(document)s issued, no. %(number)s") % {
-            "document": kinds.get(details["kind"]).title,
-            "number": details["number"],
-        }
-
 
 class DocumentRenderedAgain(Event):
     """The document's template changed: the same document, same number and seal, new layout."""
@@ -62,7 +70,7 @@ class DocumentRenderedAgain(Event):
         ctx.details.update(number=document.number, sha256=document.sha256)
 
 
-class RevokeDocument(Event):
+class RevokeDocument(AboutADocument):
     """A supervisor withdraws a document's validity (issued in error, obtained by fraud...).
 
     The document keeps its number and its file; every verifier now says "revoked", with the date.
@@ -70,6 +78,7 @@ class RevokeDocument(Event):
 
     name = "revoke_document"
     label = gettext_lazy("Revoke a document")
+    history_text = gettext_lazy("%(document)s no. %(number)s revoked")
     comment_label = gettext_lazy("Why is this document revoked?")
     comment_required = True
     comment_is_reasons = True
@@ -96,15 +105,6 @@ class RevokeDocument(Event):
         document.revoked_by_name = ctx.actor.display_name
         document.save(update_fields=["revoked_at", "revoked_reason", "revoked_by_name"])
         ctx.details.update(kind=document.kind, number=document.number)
-
-    def describe(self, entry) -> str:
-        details = entry.details
-        if "number" not in details:
-            return str(self.label)
-        return _("%(document)s no. %(number)s revoked") % {
-            "document": kinds.get(details["kind"]).title,
-            "number": details["number"],
-        }
 
 
 EVENTS = (DocumentIssued(), DocumentRenderedAgain(), RevokeDocument())
