@@ -25,7 +25,7 @@ from services.answers import labelled_answers
 from services.translated import localized
 from workflows.documents import labels
 from workflows.documents.bilingual import Both, both, both_of, both_rows
-from workflows.documents.qr import public_url, qr_svg, verification_url
+from workflows.documents.qr import image_source, public_url, verification_url
 from workflows.models import Decision, Outcome, PaymentMethod
 from workflows.states import DossierState
 
@@ -94,7 +94,7 @@ def build(
         "paragraphs": contents.paragraphs,
         "code": code,
         "verification_url": url,
-        "qr": qr_svg(url) if url else "",
+        "qr": image_source(url) if url else "",
         "verify_page": public_url(reverse("verify")),
         "is_preview": not code,
         **contents.extra,
@@ -132,7 +132,7 @@ def filing_receipt(dossier, occasion, language) -> Contents:
         reverse("track") + "?" + urlencode({"number": dossier.tracking_number})
     )
     return Contents(
-        extra={"received": received, "follow": follow, "follow_qr": qr_svg(status_page)},
+        extra={"received": received, "follow": follow, "follow_qr": image_source(status_page)},
         facts=facts,
     )
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
+from workflows.documents import qr
 from workflows.documents.plain_text import without_direction_controls
 
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -38,7 +39,7 @@ logger = logging.getLogger(__name__)
 class Engine(NamedTuple):
     weasyprint: object
     fetcher: type
-    fonts: object
+    stylesheets: list
     font_config: object
 
 
@@ -48,7 +49,7 @@ def engine() -> Engine:
     import weasyprint
     from PIL import ImageFile
     from weasyprint.text.fonts import FontConfiguration
-    from weasyprint.urls import FatalURLFetchingError, URLFetcher
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
     # Importing WeasyPrint makes Pillow accept truncated images, for the whole process: uploads
     # would then take a photo cut off halfway for a good one. Documents embed no images.
@@ -59,6 +60,9 @@ def engine() -> Engine:
 
     class ProjectFilesOnly(URLFetcher):
         def fetch(self, url, headers=None):
+            qr_image = qr.png_for(url)
+            if qr_image is not None:
+                return URLFetcherResponse(url, qr_image, {"Content-Type": "image/png"})
             path = project_file(url)
             if path is None:
                 raise Refused(f"A document may not fetch {url[:80]!r}")
@@ -70,10 +74,13 @@ def engine() -> Engine:
             "Install the Debian package libharfbuzz-subset0."
         )
     font_config = FontConfiguration()
-    fonts = weasyprint.CSS(
-        filename=str(ASSETS / "fonts.css"), url_fetcher=ProjectFilesOnly(), font_config=font_config
-    )
-    return Engine(weasyprint, ProjectFilesOnly, fonts, font_config)
+    stylesheets = [
+        weasyprint.CSS(
+            filename=str(ASSETS / name), url_fetcher=ProjectFilesOnly(), font_config=font_config
+        )
+        for name in ("fonts.css", "document.css")
+    ]
+    return Engine(weasyprint, ProjectFilesOnly, stylesheets, font_config)
 
 
 def harfbuzz_subset_installed() -> bool:
@@ -104,11 +111,11 @@ def render_pdf(html: str, *, archival: bool = False) -> bytes:
 def _write_pdf(html: str, archival: bool) -> bytes:
     # A function of its own: once it returns, nothing of the render is referenced any more,
     # so the collection that follows frees all of it.
-    weasyprint, fetcher, fonts, font_config = engine()
+    weasyprint, fetcher, stylesheets, font_config = engine()
     html = without_direction_controls(html)
     document = weasyprint.HTML(string=html, base_url=ASSETS.as_uri() + "/", url_fetcher=fetcher())
     return document.write_pdf(
-        stylesheets=[fonts],
+        stylesheets=stylesheets,
         font_config=font_config,
         pdf_variant=ARCHIVAL_VARIANT if archival else None,
     )
