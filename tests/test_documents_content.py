@@ -30,8 +30,8 @@ from tests.documents import (
     text_of,
 )
 from tests.factories import DossierFactory, S, ServiceFieldFactory, clock_at
-from workflows.documents import contents, issuing, keys, kinds, labels, qr, seal
-from workflows.documents.contents import BUILDERS, Occasion
+from workflows.documents import issuing, keys, kinds, labels, qr, seal
+from workflows.documents.contents import BUILDERS, Occasion, decision, receipts, requests, visits
 
 KIRUNDI_TRACKING_NUMBER = "Inomero ikurikirana dosiye"
 FRENCH_TRACKING_NUMBER = "Numéro de suivi"
@@ -170,7 +170,7 @@ def test_the_payment_receipt_says_how_much_how_and_that_nothing_is_left(passport
     assert "16 Munyonyo 2026, 09:00" in text and "16 novembre 2026, 09:00" in text
     clerk = passport_collected.payments.get().recorded_by.get_full_name()
     assert clerk in text
-    assert said(contents.FEE_PAID, "rn") in text and said(contents.FEE_PAID, "fr") in text
+    assert said(receipts.FEE_PAID, "rn") in text and said(receipts.FEE_PAID, "fr") in text
 
 
 def test_the_appointment_notice_says_when_where_and_what_to_bring(passport_collected):
@@ -275,7 +275,7 @@ def test_a_building_permit_dossier_prints_in_french_only(
     inspection = read(documents["inspection_notice"])
     assert "lundi 23 novembre 2026, 10:00" in inspection
     assert "Parcelle GIT/MAG/0042, Magarama" in inspection
-    assert said(contents.BE_AT_THE_SITE, "fr") in inspection
+    assert said(visits.BE_AT_THE_SITE, "fr") in inspection
 
     letter = read(documents["decision_letter"])
     assert "Approuvé" in letter
@@ -312,8 +312,8 @@ def test_a_rejection_letter_gives_the_reasons_and_what_the_citizen_can_do(
     text = read(letter)
     assert "Rejeté" in text
     assert "The plot lies in a protected wetland." in text
-    assert said(contents.NEXT_FILE_AGAIN, "fr") in text
-    assert said(contents.NEXT_ASK_THE_OFFICE, "fr", office="GUP Gitega") in text
+    assert said(decision.NEXT_FILE_AGAIN, "fr") in text
+    assert said(decision.NEXT_ASK_THE_OFFICE, "fr", office="GUP Gitega") in text
     assert people.officer_urbanism.get_full_name() in text
     assert_one_small_page(letter)
 
@@ -385,8 +385,8 @@ def test_a_dossier_filed_at_the_counter_is_answered_at_the_office(
     text = read(documents_of(dossier)["correction_notice"])
 
     assert "/my-dossiers/" not in text
-    assert said(contents.ANSWER_WITH_LINK, "fr") not in text
-    assert said(contents.ANSWER_AT_OFFICE, "fr", office="GUP Gitega") in text
+    assert said(requests.ANSWER_WITH_LINK, "fr") not in text
+    assert said(requests.ANSWER_AT_OFFICE, "fr", office="GUP Gitega") in text
     assert "Lundi-vendredi 8:00-17:00" in text
 
 
