@@ -424,3 +424,71 @@ def test_a_machine_without_harfbuzz_subset_is_warned_loudly(monkeypatch, caplog)
 
     assert [problem.id for problem in pdf_rendering_is_fast(None)] == ["gup.W001"]
     assert "libharfbuzz-subset is missing" in caplog.text
+
+
+def test_a_new_signing_key_is_printed_ready_for_the_settings(settings):
+    from io import StringIO
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("new_signing_key", stdout=out)
+
+    assert isinstance(load_pem_private_key(out.getvalue().encode(), None), Ed25519PrivateKey)
+
+
+def test_production_without_its_own_signing_key_or_https_address_is_refused(settings):
+    from gup.checks import documents_can_be_signed
+
+    settings.GUP_SIGNING_KEY, settings.GUP_SIGNING_KEY_GENERATE = "", False
+    settings.GUP_PUBLIC_URL = "http://gup.example"
+    assert [problem.id for problem in documents_can_be_signed(None)] == ["gup.E002", "gup.W003"]
+
+    settings.GUP_SIGNING_KEY_GENERATE = True
+    settings.GUP_PUBLIC_URL = "https://gup.example"
+    assert [problem.id for problem in documents_can_be_signed(None)] == ["gup.W002"]
+
+
+@pytest.mark.django_db
+def test_receipt_numbers_run_per_office_year_and_series(personas):
+    from django.db import transaction
+
+    from workflows.numbering import allocate_document_number
+
+    with transaction.atomic():
+        first = allocate_document_number(personas.office_gitega, 2026, "R")
+        second = allocate_document_number(personas.office_gitega, 2026, "R")
+        letter = allocate_document_number(personas.office_gitega, 2026, "L")
+        elsewhere = allocate_document_number(personas.office_ngozi, 2026, "R")
+        next_year = allocate_document_number(personas.office_gitega, 2027, "R")
+
+    assert (first, second) == ("GIT-2026-R000001", "GIT-2026-R000002")
+    assert (letter, elsewhere, next_year) == (
+        "GIT-2026-L000001",
+        "NGO-2026-R000001",
+        "GIT-2027-R000001",
+    )
+
+
+@pytest.mark.django_db
+def test_the_document_printed_on_issue_is_the_one_the_catalogue_names(
+    personas, django_capture_on_commit_callbacks
+):
+    from services.models import IssuedDocumentTemplate
+
+    service = personas.passport
+    service.issued_document_template = IssuedDocumentTemplate.LAND_TITLE_CERTIFICATE
+    service.save()
+
+    dossier = issued(
+        django_capture_on_commit_callbacks,
+        service=service,
+        office=personas.office_gitega,
+        counter=True,
+        issued=True,
+    )
+
+    assert dossier.documents.filter(kind="land_title_certificate").exists()
+    assert not dossier.documents.filter(kind="collection_notice").exists()

@@ -20,6 +20,7 @@ from django.utils import timezone
 from workflows.documents import contents, keys, kinds, seal
 from workflows.documents.contents import Occasion
 from workflows.documents.render import render_pdf
+from workflows.models.attachment import generated_name
 from workflows.numbering import allocate_document_number
 from workflows.states import DossierState
 
@@ -90,9 +91,8 @@ def issue(dossier, kind, source_entry, ctx):
 
 
 def render(document, dossier, occasion) -> bytes:
-    kind = kinds.get(document.kind)
-    context = contents.build(
-        kind,
+    return _pdf(
+        kinds.get(document.kind),
         dossier,
         occasion,
         number=document.number,
@@ -100,13 +100,12 @@ def render(document, dossier, occasion) -> bytes:
         issued_at=document.issued_at,
         valid_until=document.valid_until,
     )
-    return render_pdf(render_to_string(kind.template, context), archival=kind.archival)
 
 
 def preview(dossier, kind, occasion) -> bytes:
     """What the document would look like (a decision letter before deciding): no number, no
     seal, marked as a preview on the page, stored nowhere."""
-    context = contents.build(
+    return _pdf(
         kind,
         dossier,
         occasion,
@@ -115,15 +114,19 @@ def preview(dossier, kind, occasion) -> bytes:
         issued_at=occasion.at,
         valid_until=kind.valid_until(dossier, timezone.localdate(occasion.at)),
     )
-    return render_pdf(render_to_string(kind.template, context), archival=False)
+
+
+def _pdf(kind, dossier, occasion, **identity) -> bytes:
+    context = contents.build(kind, dossier, occasion, **identity)
+    # A preview is never archived: PDF/A only for the documents the state keeps.
+    archival = kind.archival and bool(identity["code"])
+    return render_pdf(render_to_string(kind.template, context), archival=archival)
 
 
 def stored_file(document):
     """The path of the document's PDF, rendered again first if its template is out of date."""
-    kind = kinds.get(document.kind)
-    dossier = document.dossier
-    stale = document.template_version != kind.template_version
-    if stale and dossier.state not in HANDED_OVER_STATES:
+    stale = document.template_version != kinds.get(document.kind).template_version
+    if stale and document.dossier.state not in HANDED_OVER_STATES:
         _render_again(document)
         document.refresh_from_db()
     return document.path
@@ -144,7 +147,7 @@ def _render_again(document) -> None:
 def render_again(document, ctx) -> None:
     """Inside ``document_rendered_again``: a new file for the same document."""
     old_path = document.path
-    document.stored_name = document._meta.get_field("stored_name").default()
+    document.stored_name = generated_name()
     pdf = render(document, document.dossier, Occasion.of(document.source_entry))
     _keep(document, pdf)
     document.template_version = kinds.get(document.kind).template_version

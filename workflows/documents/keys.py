@@ -73,6 +73,15 @@ def from_published(key_list) -> dict[str, Ed25519PublicKey]:
     return keys
 
 
+def new_private_pem() -> bytes:
+    """A new Ed25519 private key, PEM (PKCS#8), unencrypted: keep it readable by GUP only."""
+    return Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+
+
 def forget() -> None:
     """Drop the keys read so far (after a change of settings, in tests)."""
     _signing_key.cache_clear()
@@ -115,11 +124,7 @@ def _generated_key_pem() -> str:
     path = settings.VAR_DIR / "keys" / GENERATED_KEY_NAME
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        pem = Ed25519PrivateKey.generate().private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
+        pem = new_private_pem()
         # O_EXCL: two processes starting together keep one key, the first one written.
         try:
             descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

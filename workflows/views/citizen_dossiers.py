@@ -1,7 +1,5 @@
 """After filing: the citizen's dossiers, one dossier, answering the office, withdrawing, /track/."""
 
-import math
-
 from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -16,7 +14,7 @@ from workflows.states import DossierState as S
 from workflows.tracking import is_valid, normalize
 from workflows.views.citizen import citizen_dossier, refused
 from workflows.views.citizen_forms import AnswerForm, WithdrawForm
-from workflows.views.refusals import show_refusal
+from workflows.views.refusals import show_refusal, too_many_attempts
 
 
 def my_dossiers(request):
@@ -176,14 +174,7 @@ def track(request):
                     raise public_status.TooManyAttempts(public_status.locked_for(request))
                 public_status.record_failure(request)
         except public_status.TooManyAttempts as error:
-            response = render(
-                request,
-                "citizen/too_many_attempts.html",
-                {"minutes": math.ceil(error.seconds / 60)},
-                status=429,
-            )
-            response["Retry-After"] = str(error.seconds)
-            return response
+            return too_many_attempts(request, error.seconds)
         if not_found or form.errors:
             http_status = 400 if form.errors else 200
     return render(

@@ -7,7 +7,7 @@ holds). Anyone else gets a 404, whether the document exists or not.
 """
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +23,10 @@ from workflows.forms import RevokeDocumentForm, step_form
 from workflows.views.access import staff_required
 from workflows.views.citizen import citizen_dossier
 from workflows.views.dossiers import visible_dossier
+from workflows.views.files import private_file, private_pdf
 from workflows.views.refusals import show_refusal
+
+PDF = "application/pdf"
 
 
 @staff_required
@@ -31,13 +34,20 @@ def staff_document(request, tracking_number, number):
     """Shown in the browser (inline), where the clerk prints it for the citizen."""
     dossier = visible_dossier(request, tracking_number)
     document = get_object_or_404(dossier.documents, number=number)
-    return _pdf_response(issuing.stored_file(document), document.file_name, inline=True)
+    return private_file(
+        issuing.stored_file(document),
+        filename=document.file_name,
+        content_type=PDF,
+        inline=True,
+    )
 
 
 def citizen_document(request, public_id, number):
     dossier, _actor = citizen_dossier(request, public_id)
     document = get_object_or_404(dossier.documents, number=number)
-    return _pdf_response(issuing.stored_file(document), document.file_name, inline=False)
+    return private_file(
+        issuing.stored_file(document), filename=document.file_name, content_type=PDF
+    )
 
 
 @staff_required
@@ -57,7 +67,7 @@ def preview(request, tracking_number, step):
         actor_name=actor.display_name,
     )
     (kind,) = kinds.printed_by(step, dossier.service)
-    return _pdf_bytes_response(issuing.preview(dossier, kind, occasion), "preview.pdf")
+    return private_pdf(issuing.preview(dossier, kind, occasion), "preview.pdf")
 
 
 @staff_required
@@ -95,26 +105,3 @@ def revoke(request, tracking_number, number):
         {"dossier": dossier, "document": document, "form": form, "forms": [form]},
         status=status,
     )
-
-
-def _pdf_response(path, filename: str, *, inline: bool):
-    try:
-        handle = open(path, "rb")  # noqa: SIM115  (FileResponse closes it)
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(
-        handle, as_attachment=not inline, filename=filename, content_type="application/pdf"
-    )
-    return _private(response)
-
-
-def _pdf_bytes_response(content: bytes, filename: str):
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return _private(response)
-
-
-def _private(response):
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response

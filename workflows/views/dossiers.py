@@ -1,7 +1,7 @@
 """Screens shared by the counter, the review queue and the auditor: one dossier, its steps."""
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -16,6 +16,7 @@ from workflows.forms import NoteForm, step_form
 from workflows.history_display import history_lines
 from workflows.models import Dossier
 from workflows.views.access import staff_required
+from workflows.views.files import private_file
 from workflows.views.refusals import show_refusal
 
 
@@ -145,16 +146,6 @@ def add_note(request, tracking_number):
 def attachment(request, tracking_number, stored_name):
     dossier = visible_dossier(request, tracking_number)
     document = get_object_or_404(dossier.attachments, stored_name=stored_name)
-    try:
-        handle = open(document.path, "rb")  # noqa: SIM115  (FileResponse closes it)
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=document.content_type,
+    return private_file(
+        document.path, filename=document.original_name, content_type=document.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response

@@ -1,7 +1,10 @@
 """The one way a refused action is shown, on every front-end: its message and its details."""
 
+import math
+
 from django.contrib import messages
 from django.http import Http404
+from django.shortcuts import render
 
 from workflows.exceptions import DossierConflict, NotAllowed
 
@@ -20,3 +23,11 @@ def show_refusal(request, error, *, strangers_get_404: bool = False) -> int:
     for detail in error.details:
         messages.error(request, detail)
     return STATUS.get(type(error), 400)
+
+
+def too_many_attempts(request, seconds: int, template: str = "citizen/too_many_attempts.html"):
+    """429 for a client that guessed too often: how long to wait, on the page and in
+    ``Retry-After``."""
+    response = render(request, template, {"minutes": math.ceil(seconds / 60)}, status=429)
+    response["Retry-After"] = str(seconds)
+    return response

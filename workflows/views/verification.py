@@ -8,7 +8,6 @@
   gone (``gup/static/js/verify-offline.js``).
 """
 
-import math
 import re
 
 from django.http import JsonResponse
@@ -21,6 +20,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from gup.formatting import moment
 from workflows import public_status
 from workflows.documents import keys, kinds, seal, verification
+from workflows.views.refusals import too_many_attempts
 
 VERIFY_GROUP = "gup.verify"
 CLEAN_CODE = re.compile(rf"[A-Z2-7]{{1,{seal.MAX_CODE_CHARS}}}")
@@ -43,14 +43,7 @@ def check(request, code):
     """The answer for one code, whatever was typed: GENUINE, or NOT VALID and why."""
     seconds = public_status.locked_for(request, VERIFY_GROUP)
     if seconds:
-        response = render(
-            request,
-            "verify/too_many_attempts.html",
-            {"minutes": math.ceil(seconds / 60)},
-            status=429,
-        )
-        response["Retry-After"] = str(seconds)
-        return response
+        return too_many_attempts(request, seconds, "verify/too_many_attempts.html")
     result = verification.check(code)
     if not result.names_a_document:
         public_status.record_failure(request, VERIFY_GROUP)

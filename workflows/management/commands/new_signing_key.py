@@ -6,9 +6,9 @@ Before switching, publish the current key's public part in GUP_VERIFY_KEYS (the 
 /verify/keys.json) so that documents signed with it keep verifying.
 """
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.core.management.base import BaseCommand
+
+from workflows.documents import keys
 
 
 class Command(BaseCommand):
@@ -16,9 +16,4 @@ class Command(BaseCommand):
     requires_system_checks = []
 
     def handle(self, *args, **options):
-        pem = Ed25519PrivateKey.generate().private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-        self.stdout.write(pem.decode(), ending="")
+        self.stdout.write(keys.new_private_pem().decode(), ending="")
