@@ -8,6 +8,10 @@ import datetime
 from functools import lru_cache
 
 import holidays
+from django.utils import timezone
+
+#: How long a citizen is given to answer a return for correction or a request for information.
+CITIZEN_ANSWER_WORKING_DAYS = 10
 
 
 @lru_cache(maxsize=64)
@@ -43,3 +47,8 @@ def working_days_between(start: datetime.date, end: datetime.date) -> int:
         if is_working_day(current):
             count += 1
     return count
+
+
+def answer_deadline(now: datetime.datetime) -> datetime.date:
+    """The day by which a citizen asked for a correction or information at ``now`` answers."""
+    return add_working_days(timezone.localdate(now), CITIZEN_ANSWER_WORKING_DAYS)

@@ -104,9 +104,10 @@ class DossierLifecycle(ConcurrentTransitionMixin, models.Model):
         target=S.RETURNED,
         permission=may.office_staff,
     )
-    def return_for_correction(self, *, request):
+    def return_for_correction(self, *, request, answer_by):
         """The dossier is incomplete: the clerk says what to correct. The clock pauses."""
         self.citizen_request = request
+        self.answer_by = answer_by
 
     @transition(
         field=state,
@@ -118,6 +119,7 @@ class DossierLifecycle(ConcurrentTransitionMixin, models.Model):
     def resubmit(self):
         """The citizen (or the clerk for them) has corrected the dossier."""
         self.citizen_request = ""
+        self.answer_by = None
 
     @transition(
         field=state,
@@ -168,9 +170,10 @@ class DossierLifecycle(ConcurrentTransitionMixin, models.Model):
         target=S.INFORMATION_REQUESTED,
         permission=may.handling_officer,
     )
-    def request_information(self, *, request):
+    def request_information(self, *, request, answer_by):
         """The officer needs more from the citizen. The clock pauses until they answer."""
         self.citizen_request = request
+        self.answer_by = answer_by
 
     @transition(
         field=state,
@@ -181,6 +184,7 @@ class DossierLifecycle(ConcurrentTransitionMixin, models.Model):
     def provide_information(self):
         """The citizen answers online, or the clerk relays the answer given at the counter."""
         self.citizen_request = ""
+        self.answer_by = None
 
     @transition(
         field=state,

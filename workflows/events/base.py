@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from workflows.conditions import unmet
+from workflows.deadlines import answer_deadline
 from workflows.exceptions import InvalidInput, NotAllowed, TransitionRefused
 from workflows.models import Dossier
 from workflows.states import DossierState
@@ -191,4 +192,4 @@ class AsksTheCitizen(TransitionEvent):
     comment_is_reasons = True
 
     def arguments(self, dossier, ctx) -> dict:
-        return {"request": ctx.comment}
+        return {"request": ctx.comment, "answer_by": answer_deadline(ctx.now)}

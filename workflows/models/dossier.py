@@ -105,6 +105,12 @@ class Dossier(DossierLifecycle):
         blank=True,
         help_text=_("Corrections or information the office or institution is waiting for."),
     )
+    answer_by = models.DateField(
+        _("answer by"),
+        null=True,
+        blank=True,
+        help_text=_("The day by which the citizen is asked to answer the request above."),
+    )
     # Online filing. The resume token is a secret the citizen holds (in a link sent to them);
     # only its SHA-256 is stored, so a database leak does not open anyone's dossier.
     resume_token_hash = models.CharField(max_length=64, blank=True, editable=False)
