@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("gup.accounts.urls")),
     path("services/", include("services.urls")),
     path("", include("workflows.verify_urls")),
+    path("", include("workflows.sms_urls")),
     path("", include("workflows.citizen_urls")),
     path("", include("workflows.urls")),
 ]

@@ -1,53 +1,45 @@
 """What must follow each event, registered in one readable place.
 
 ``AFTER`` maps an event's name (``workflows.events``) to the side effects it causes: telling
-the citizen, rendering a document, delivering to an institution. The engine declares them as
-each event is taken; they run only once the transaction has committed, so a rolled-back event
-never sends anything. (The notifications work turns this seam into an outbox written in the
-same transaction; the callers will not change.)
+the citizen, printing a document, delivering to an institution. The engine declares them as
+each event is taken; each effect owes its work to the outbox (``workflows.outbox``) in the
+event's own transaction, so a rolled-back event owes nothing and a committed one loses nothing,
+whatever happens to Redis or the workers afterwards.
 
-An effect receives an ``Occurrence``: ids, not objects (it re-reads what it needs), plus the
-transient values the event handed over (such as a secret link), which are never stored.
+An effect receives the event's name, the dossier, the history row, and the transient values the
+event handed over (such as a secret link), which the outbox keeps sealed until delivered.
 """
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 
-from django.db import transaction
-
-from workflows import notifications
+from workflows import messages, notifications, outbox
 from workflows.documents import kinds
-from workflows.documents.issuing import print_documents
+from workflows.models import Effect
+
+SideEffect = Callable[[str, object, object, Mapping[str, str]], None]
 
 
-@dataclass(frozen=True)
-class Occurrence:
-    kind: str
-    dossier_id: int
-    history_entry_id: int
-    transient: Mapping = field(default_factory=dict, repr=False)
+def print_documents(kind: str, dossier, entry, transient: Mapping[str, str]) -> None:
+    """Owe the documents the event prints (``workflows.documents.kinds.PRINTED_BY``)."""
+    if kinds.printed_by(kind, dossier.service):
+        outbox.write(Effect.DOCUMENTS, dossier=dossier, entry=entry, topic=kind)
 
 
-AFTER: dict[str, tuple[Callable[[Occurrence], None], ...]] = {
-    "resume_link_sent": (notifications.send_resume_link,),
-    # Receipts, notices, letters and issued documents (workflows.documents.kinds).
-    **dict.fromkeys(kinds.PRINTED_BY, (print_documents,)),
+def _effects_of(kind: str) -> tuple[SideEffect, ...]:
+    found = []
+    if kind in messages.TOPIC_OF_EVENT:
+        found.append(notifications.notify_citizen)
+    if kind in kinds.PRINTED_BY:
+        found.append(print_documents)
+    return tuple(found)
+
+
+AFTER: dict[str, tuple[SideEffect, ...]] = {
+    kind: _effects_of(kind) for kind in {*messages.TOPIC_OF_EVENT, *kinds.PRINTED_BY}
 }
 
 
 def declare(kind: str, dossier, entry, transient: Mapping) -> None:
-    """Run the side effects of ``kind`` once the current transaction has committed."""
-    occurrence = Occurrence(kind, dossier.pk, entry.pk, dict(transient))
+    """Owe the side effects of ``kind``, in the event's transaction."""
     for effect in AFTER.get(kind, ()):
-        # robust: a failed SMS must not turn the citizen's committed action into an error page.
-        transaction.on_commit(_bound(effect, occurrence), robust=True)
-
-
-def _bound(effect, occurrence):
-    """``effect(occurrence)``, named after the effect in the logs when it fails."""
-
-    def run():
-        effect(occurrence)
-
-    run.__qualname__ = effect.__qualname__
-    return run
+        effect(kind, dossier, entry, transient)

@@ -12,6 +12,7 @@ import math
 
 from django.utils.translation import gettext as _
 
+from gup import formatting
 from services.answers import clean_answers, labelled_errors
 from workflows.applicant import APPLICANT_FIELDS, clean_applicant
 
@@ -98,8 +99,16 @@ def answers_after_page(dossier, step: str, answers: dict, codes) -> dict:
 
 
 def link_destinations(dossier) -> list[str]:
-    """Where the resume link goes: the applicant's email (SMS comes with the SMS gateway)."""
-    return [dossier.applicant_email] if dossier.applicant_email else []
+    """Where the resume link goes: the applicant's phone by SMS, and their email if known."""
+    return [value for value in (dossier.applicant_phone, dossier.applicant_email) if value]
+
+
+def destinations_as_read(dossier) -> str:
+    """Where the link goes, as the citizen reads it: "79 12 34 56, aline@example.bi"."""
+    return ", ".join(
+        formatting.phone(place) if place == dossier.applicant_phone else place
+        for place in link_destinations(dossier)
+    )
 
 
 def should_send_resume_link(dossier) -> bool:

@@ -130,13 +130,37 @@ GUP_VERIFY_KEYS = env_str("GUP_VERIFY_KEYS", "")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
-# Redis: the cache (failed look-ups are counted there) and the RQ queue, which no job uses yet.
-# Without REDIS_URL, the cache is in memory: the embedded default for a first look. Production
-# and tests set REDIS_URL.
+# Redis: the cache (failed look-ups are counted there) and the RQ queues of the background jobs
+# (gup/jobs.py). Without REDIS_URL, the cache is in memory and jobs run in the process that
+# causes them, after the commit: the embedded default for a first look. Production sets
+# REDIS_URL and runs workers (`make worker`).
 REDIS_URL = env_str("REDIS_URL", "")
+GUP_JOBS_INLINE = env_bool("GUP_JOBS_INLINE", not REDIS_URL)
+
+
+def _redis_url_with_timeouts(url: str) -> str:
+    """A Redis that does not answer must not hold a citizen's request: fail fast, the outbox
+    sweeper relays what could not be queued."""
+    if not url or "timeout" in url:
+        return url
+    separator = "&" if "?" in url else "?"
+    return f"{url}{separator}socket_connect_timeout=2&socket_timeout=5"
+
+
 RQ_QUEUES = {
-    "default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 300},
+    name: {
+        "URL": _redis_url_with_timeouts(REDIS_URL or "redis://127.0.0.1:6379/0"),
+        "DEFAULT_TIMEOUT": env_int("GUP_JOBS_TIMEOUT", 300),
+    }
+    for name in ("default", "notifications", "documents", "exchange")
 }
+# How long a job that failed stays in RQ's failed registry (the outbox keeps its own record).
+GUP_JOBS_FAILURE_TTL = 7 * 24 * 3600
+# The outbox (workflows/outbox.py): attempts before a message is a dead letter, the first
+# backoff (doubled at each attempt, at most an hour), and how long a worker may hold a message.
+GUP_OUTBOX_MAX_ATTEMPTS = env_int("GUP_OUTBOX_MAX_ATTEMPTS", 8)
+GUP_OUTBOX_FIRST_BACKOFF_SECONDS = env_int("GUP_OUTBOX_FIRST_BACKOFF_SECONDS", 30)
+GUP_OUTBOX_LEASE_SECONDS = env_int("GUP_OUTBOX_LEASE_SECONDS", 600)
 
 CACHES = {
     "default": (

@@ -7,6 +7,8 @@ os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/gup_test")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
 os.environ.setdefault("GUP_SIGNING_KEY_GENERATE", "true")
+# Jobs run in the test process after each commit; the reliability tests ask for real workers.
+os.environ.setdefault("GUP_JOBS_INLINE", "true")
 
 from gup.settings.base import *  # noqa: F403
 from gup.settings.base import VAR_DIR

@@ -1,10 +1,10 @@
 """Issuing a document: number it, seal it, render it once, store it, record it.
 
-``print_documents`` is the side effect of the events that leave a paper in the citizen's hands
-(``kinds.PRINTED_BY``): after the event has committed it takes the event ``document_issued``
-through the one door (``workflows.actions.perform``), which calls ``issue`` inside the
-transaction that also writes the history row. A document is issued once per event and kind: a
-retry finds it and does nothing.
+``print_documents`` carries out the side effect of the events that leave a paper in the
+citizen's hands (``kinds.PRINTED_BY``): the outbox runs it after the event has committed, and it
+takes the event ``document_issued`` through the one door (``workflows.actions.perform``), which
+calls ``issue`` inside the transaction that also writes the history row. A document is issued
+once per event and kind: a retry finds it and does nothing.
 
 ``stored_file`` serves a document: the stored bytes, or, when its template changed since and
 the dossier has not been handed over yet, the same document (same number, same seal) rendered
@@ -30,27 +30,24 @@ logger = logging.getLogger(__name__)
 HANDED_OVER_STATES = (DossierState.COLLECTED,)
 
 
-def print_documents(occurrence) -> None:
-    """The side effect of an event that prints (``workflows.effects``): issue its documents."""
+def print_documents(message) -> None:
+    """The outbox's runner for documents (``workflows.effects``): issue the event's documents.
+
+    The outbox message names the event (``topic``) and its history row. Each document is issued
+    once: on a retry, those already issued are found and skipped (``document_issued``).
+    """
     from workflows.actions import perform
     from workflows.actors import Actor
-    from workflows.exceptions import ActionError
-    from workflows.models import Dossier
 
-    service = Dossier.objects.select_related("service").get(pk=occurrence.dossier_id).service
-    for kind in kinds.printed_by(occurrence.kind, service):
-        try:
-            perform(
-                occurrence.dossier_id,
-                "document_issued",
-                Actor.system(),
-                document_kind=kind.name,
-                source_entry_id=occurrence.history_entry_id,
-            )
-        except ActionError:
-            logger.exception(
-                "The %s of dossier %s could not be issued", kind.name, occurrence.dossier_id
-            )
+    service = message.dossier.service
+    for kind in kinds.printed_by(message.topic, service):
+        perform(
+            message.dossier_id,
+            "document_issued",
+            Actor.system(),
+            document_kind=kind.name,
+            source_entry_id=message.history_entry_id,
+        )
 
 
 def issue(dossier, kind, source_entry, ctx):

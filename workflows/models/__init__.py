@@ -3,6 +3,7 @@ from workflows.models.decision import Decision, Outcome
 from workflows.models.dossier import Channel, Dossier
 from workflows.models.history import HistoryEntry, HistoryHead
 from workflows.models.issued_document import DocumentCounter, IssuedDocument
+from workflows.models.outbox import DeliveryStatus, Effect, OutboxMessage, OutboxState
 from workflows.models.payment import Payment, PaymentMethod
 from workflows.models.scheduled_step import ScheduledStep, StepKind
 from workflows.models.tracking_counter import TrackingCounter
@@ -11,11 +12,15 @@ __all__ = [
     "Attachment",
     "Channel",
     "Decision",
+    "DeliveryStatus",
     "DocumentCounter",
+    "Effect",
     "Dossier",
     "HistoryEntry",
     "HistoryHead",
     "IssuedDocument",
+    "OutboxMessage",
+    "OutboxState",
     "Payment",
     "Outcome",
     "PaymentMethod",

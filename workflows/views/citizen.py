@@ -178,12 +178,11 @@ def _page_inputs(step, form, complete) -> dict:
 def _send_link_if_new(request, dossier, actor):
     dossier.refresh_from_db()
     if online.should_send_resume_link(dossier):
-        sent_to = online.link_destinations(dossier)
+        sent_to = online.destinations_as_read(dossier)
         actions.perform(dossier.pk, "resume_link_sent", actor, link=resume_link(request, dossier))
         messages.info(
             request,
-            _("We sent the link to continue your application to %(where)s.")
-            % {"where": ", ".join(sent_to)},
+            _("We sent the link to continue your application to %(where)s.") % {"where": sent_to},
         )
 
 
