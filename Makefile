@@ -120,6 +120,9 @@ test: system-libs-test $(STAMP) ## Preflight, lint, format, migration drift, dep
 		ALLOWED_HOSTS=gup.example GUP_PUBLIC_URL=https://gup.example \
 		SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(60))')" \
 		GUP_SIGNING_KEY="$$($(TEST_ENV) $(MANAGE) new_signing_key)" \
+		GUP_SMS_BACKEND=gup.sms.backends.http_gateway.HttpGatewayBackend \
+		GUP_SMS_GATEWAY_URL=https://sms.gup.example/messages \
+		GUP_SMS_GATEWAY_SECRET="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(32))')" \
 		$(MANAGE) check --deploy --fail-level WARNING
 # pytest exits 5 when it collected no tests: a failure too (any non-zero status stops make).
 	$(TEST_ENV) $(BIN)/pytest || { status=$$?; \

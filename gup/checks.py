@@ -51,3 +51,62 @@ def documents_can_be_signed(app_configs, **kwargs):
             )
         )
     return problems
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def sms_reach_phones(app_configs, **kwargs):
+    """Production sends SMS through a configured gateway; the file and console backends only
+    pretend to, and a gateway without its address or secret cannot send at all."""
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+
+    from gup.sms.backends.http_gateway import HttpGatewayBackend
+
+    try:
+        backend = import_string(settings.GUP_SMS_BACKEND)
+    except ImportError:
+        return [
+            checks.Error(
+                f"GUP_SMS_BACKEND names no backend that can be imported: "
+                f"{settings.GUP_SMS_BACKEND!r}.",
+                hint="Set it to gup.sms.backends.http_gateway.HttpGatewayBackend.",
+                id="gup.E004",
+            )
+        ]
+    if not getattr(backend, "reaches_phones", False):
+        return [
+            checks.Warning(
+                f"GUP_SMS_BACKEND is {settings.GUP_SMS_BACKEND}: SMS are written to files "
+                "or the console, never sent.",
+                hint="Set GUP_SMS_BACKEND to gup.sms.backends.http_gateway.HttpGatewayBackend "
+                "and configure the gateway (GUP_SMS_GATEWAY_URL, GUP_SMS_GATEWAY_SECRET_FILE).",
+                id="gup.W004",
+            )
+        ]
+    if not (isinstance(backend, type) and issubclass(backend, HttpGatewayBackend)):
+        return []
+    missing = [
+        name
+        for name in ("GUP_SMS_GATEWAY_URL", "GUP_SMS_GATEWAY_SECRET")
+        if not getattr(settings, name)
+    ]
+    if missing:
+        return [
+            checks.Error(
+                f"The SMS gateway is not configured: {', '.join(missing)} not set. No SMS can "
+                "be sent.",
+                hint="Set GUP_SMS_GATEWAY_URL, and GUP_SMS_GATEWAY_SECRET_FILE to the secret "
+                "shared with the gateway.",
+                id="gup.E003",
+            )
+        ]
+    if not settings.GUP_SMS_GATEWAY_URL.startswith("https://"):
+        return [
+            checks.Warning(
+                "GUP_SMS_GATEWAY_URL is not an https:// address: the token and the texts "
+                "(resume links, codes) would cross the network in clear.",
+                hint="Give the gateway's https:// address.",
+                id="gup.W005",
+            )
+        ]
+    return []

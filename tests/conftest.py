@@ -82,6 +82,16 @@ def document_root(settings, tmp_path):
     return settings.DOCUMENT_ROOT
 
 
+@pytest.fixture(autouse=True)
+def sms_outbox():
+    """The SMS sent by the test (the locmem backend of the test settings), none from earlier
+    tests: its keys would hide the test's own messages, sent once per key."""
+    from gup.sms.backends import locmem
+
+    locmem.outbox.clear()
+    return locmem.outbox
+
+
 @pytest.fixture
 def every_log(caplog):
     """Every record of every logger from DEBUG up, Django's (which do not propagate) included."""

@@ -206,6 +206,18 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.filebased.Em
 EMAIL_FILE_PATH = VAR_DIR / "mail"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "GUP <noreply@gup.gov.bi>")
 
+# SMS (gup.sms): the backend that carries them, as a dotted path. The default writes each SMS
+# to a file under GUP_SMS_FILE_PATH and sends nothing (check --deploy warns); production names
+# gup.sms.backends.http_gateway.HttpGatewayBackend and configures the gateway below.
+GUP_SMS_BACKEND = env_str("GUP_SMS_BACKEND", "gup.sms.backends.file.FileBackend")
+GUP_SMS_FILE_PATH = Path(env_str("GUP_SMS_FILE_PATH", str(VAR_DIR / "sms")))
+# The HTTP gateway: where messages are posted, the bearer token it expects, the secret shared
+# to sign requests both ways (gup.sms.signing; give both as *_FILE), and the seconds to wait.
+GUP_SMS_GATEWAY_URL = env_str("GUP_SMS_GATEWAY_URL", "")
+GUP_SMS_GATEWAY_TOKEN = env_str("GUP_SMS_GATEWAY_TOKEN", "")
+GUP_SMS_GATEWAY_SECRET = env_str("GUP_SMS_GATEWAY_SECRET", "")
+GUP_SMS_GATEWAY_TIMEOUT = env_int("GUP_SMS_GATEWAY_TIMEOUT", 10)
+
 # The public status page (/track/) and the resume links: failed attempts per client IP and
 # period before the client is told to wait. Counted in the default cache (Redis in production
 # and tests). Behind a reverse proxy, RATELIMIT_IP_META_KEY names the header with the client IP

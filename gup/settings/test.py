@@ -15,6 +15,9 @@ from gup.settings.base import VAR_DIR
 
 UPLOAD_ROOT = VAR_DIR / "test-uploads"
 DOCUMENT_ROOT = VAR_DIR / "test-documents"
+# SMS stay in memory (gup.sms.backends.locmem.outbox, emptied before each test).
+GUP_SMS_BACKEND = "gup.sms.backends.locmem.LocMemBackend"
+GUP_SMS_FILE_PATH = VAR_DIR / "test-sms"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
