@@ -261,8 +261,8 @@ def test_another_browser_or_citizen_gets_404_on_every_page_of_the_draft(
 
 
 @pytest.mark.django_db
-def test_the_resume_link_is_shown_emailed_never_logged_and_opens_the_draft_elsewhere(
-    client, draft, commune_gitega, every_log, django_capture_on_commit_callbacks
+def test_the_resume_link_is_shown_sent_never_logged_and_opens_the_draft_elsewhere(
+    client, draft, commune_gitega, every_log, django_capture_on_commit_callbacks, sms_outbox
 ):
     client.cookies["django_language"] = "en"
     data = {**applicant_data(commune_gitega), "applicant-applicant_email": "aline@example.bi"}
@@ -271,11 +271,12 @@ def test_the_resume_link_is_shown_emailed_never_logged_and_opens_the_draft_elsew
     page = client.get(response.url).content.decode()
     link = re.search(r'href="(http://testserver/resume/([^"/]+)/)"', page)
     link, token = link.group(1), link.group(2)
-    # Sent by email only (there is no SMS gateway yet), and the page names only the address.
+    # Sent by SMS and by email, and the page says where, the phone written as people read it.
     assert [message.to for message in mail.outbox] == [["aline@example.bi"]]
     assert link in mail.outbox[0].body
-    assert "We sent the link to continue your application to aline@example.bi." in page
-    assert "+25779123456" not in page and "79 12 34 56" not in page
+    assert [sms.to for sms in sms_outbox] == ["+25779123456"]
+    assert link in sms_outbox[0].text
+    assert "We sent the link to continue your application to +257 79 12 34 56, aline@example.bi." in page
 
     other = Client()
     response = other.get(link)

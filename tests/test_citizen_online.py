@@ -423,8 +423,8 @@ def test_signing_in_links_the_dossiers_held_by_token_to_the_account(citizen, rf)
 
 
 @pytest.mark.django_db
-def test_the_resume_link_goes_by_email_after_commit_and_never_to_a_log(
-    django_capture_on_commit_callbacks, every_log
+def test_the_resume_link_goes_by_sms_and_email_after_commit_and_never_to_a_log(
+    django_capture_on_commit_callbacks, every_log, sms_outbox
 ):
     dossier, raw, holder = token_draft(applicant_email="aline@example.bi", language="en")
     link = f"https://gup.example/resume/{raw}/"
@@ -433,11 +433,15 @@ def test_the_resume_link_goes_by_email_after_commit_and_never_to_a_log(
     with django_capture_on_commit_callbacks(execute=True):
         sent = perform(dossier.pk, "resume_link_sent", holder, link=link)
 
-    # By email only: there is no SMS gateway yet.
-    assert online.link_destinations(sent) == ["aline@example.bi"]
-    assert sent.resume_link_sent_to == "aline@example.bi"
+    phone = dossier.applicant_phone
+    assert online.link_destinations(sent) == [phone, "aline@example.bi"]
+    assert sent.resume_link_sent_to == f"{phone}, aline@example.bi"
     assert [message.to for message in mail.outbox] == [["aline@example.bi"]]
     assert link in mail.outbox[0].body
+    assert [sms.to for sms in sms_outbox] == [phone]
+    assert link in sms_outbox[0].text
+    # Kept sealed until sent, then forgotten.
+    assert not dossier.outbox_messages.exclude(sealed_secrets="").exists()
     for record in every_log.records:
         assert raw not in record.getMessage(), record.name
         assert raw not in str(record.args), record.name
