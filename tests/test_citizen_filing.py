@@ -276,7 +276,8 @@ def test_the_resume_link_is_shown_sent_never_logged_and_opens_the_draft_elsewher
     assert link in mail.outbox[0].body
     assert [sms.to for sms in sms_outbox] == ["+25779123456"]
     assert link in sms_outbox[0].text
-    assert "We sent the link to continue your application to +257 79 12 34 56, aline@example.bi." in page
+    where = "+257 79 12 34 56, aline@example.bi"
+    assert f"We sent the link to continue your application to {where}." in page
 
     other = Client()
     response = other.get(link)
