@@ -155,8 +155,8 @@ migrations: $(STAMP) ## Write migrations for model changes
 	$(DEV_ENV) $(MANAGE) makemigrations
 
 .PHONY: worker
-worker: $(STAMP) ## Run an RQ worker on the default queue (needs REDIS_URL)
-	$(MANAGE) rqworker default
+worker: system-libs $(STAMP) compilemessages ## Run a worker on every queue, its scheduler and the periodic jobs (needs REDIS_URL)
+	$(MANAGE) run_worker
 
 .PHONY: clean
 clean: ## Remove var/ (SQLite database, uploads, static) and .venv

@@ -6,6 +6,8 @@ from gup import health
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The RQ dashboard (queues, workers, failed jobs), for administrators (is_staff) only.
+    path("admin/rq/", include("django_rq.urls")),
     path("admin/", admin.site.urls),
     path("", include("gup.accounts.urls")),
     path("services/", include("services.urls")),

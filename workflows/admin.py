@@ -7,15 +7,20 @@ transaction. An admin form would bypass all of that, so every model here is read
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from gup.roles import Role
+from gup.sms.masking import mask_phone
+from workflows import outbox
 from workflows.actors import INSTITUTION_SYSTEM_ROLE, SYSTEM_ROLE
 from workflows.models import (
     Attachment,
     Decision,
     Dossier,
+    Effect,
     HistoryEntry,
     HistoryHead,
+    OutboxMessage,
     Payment,
     ScheduledStep,
 )
@@ -162,3 +167,56 @@ class HistoryHeadAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_select_related = ["dossier"]
     search_fields = ["=dossier__tracking_number"]
     show_full_result_count = False
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """What GUP owes: each SMS, email and batch of documents, how it went, and the dead letters.
+
+    Read-only, as everything here; the one thing an administrator does is give dead letters
+    another round of attempts, once the cause (a gateway outage, a wrong setting) is fixed.
+    """
+
+    list_display = [
+        "id",
+        "created_at",
+        "effect",
+        "topic",
+        "masked_recipient",
+        "dossier",
+        "status",
+        "attempts",
+        "available_at",
+        "short_error",
+        "delivery_status",
+    ]
+    list_filter = ["status", "effect", "delivery_status", "topic"]
+    list_select_related = ["dossier"]
+    search_fields = ["=dossier__tracking_number", "=id", "=provider_reference"]
+    exclude = ["sealed_secrets", "recipient"]
+    readonly_fields = ["masked_recipient"]
+    show_full_result_count = False
+    actions = ["retry_dead_letters"]
+
+    @admin.display(description=_("recipient"))
+    def masked_recipient(self, message):
+        if message.effect == Effect.SMS:
+            return mask_phone(message.recipient)
+        return message.recipient
+
+    @admin.display(description=_("last error"))
+    def short_error(self, message):
+        return message.last_error[:120]
+
+    @admin.action(description=_("Retry the selected dead letters"))
+    def retry_dead_letters(self, request, queryset):
+        revived = outbox.retry(queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d dead letter will be tried again.",
+                "%(count)d dead letters will be tried again.",
+                revived,
+            )
+            % {"count": revived},
+        )

@@ -8,8 +8,10 @@ loses at most the page they were typing. Nothing here writes: every write is an 
 through ``workflows.actions.perform``.
 """
 
+import datetime
 import math
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gup import formatting
@@ -24,6 +26,11 @@ CHECK = "check"
 
 #: A phone screen holds about this many questions without scrolling past the button.
 QUESTIONS_PER_PAGE = 4
+
+#: A draft untouched for this many days is expired by the scheduler (``workflows.periodic``);
+#: the citizen is warned ``DRAFT_WARNING_DAYS`` before.
+DRAFT_KEPT_DAYS = 30
+DRAFT_WARNING_DAYS = 3
 
 
 # --- The pages of the form --------------------------------------------------------------------
@@ -96,6 +103,11 @@ def answers_after_page(dossier, step: str, answers: dict, codes) -> dict:
         else:
             stored.pop(code, None)
     return stored
+
+
+def draft_expires_on(dossier) -> datetime.date:
+    """The day an untouched draft is expired: ``DRAFT_KEPT_DAYS`` after its last change."""
+    return timezone.localdate(dossier.updated_at) + datetime.timedelta(days=DRAFT_KEPT_DAYS)
 
 
 def link_destinations(dossier) -> list[str]:

@@ -23,10 +23,16 @@ class Withdraw(TransitionEvent):
 
 
 class Expire(TransitionEvent):
+    """The scheduler closes a draft abandoned for too long (``workflows.periodic``). Its resume
+    link is spent: the token is forgotten, so the link opens nothing any more."""
+
     name = "expire"
     label = gettext_lazy("Expire")
     is_public = False
     offered = False
+
+    def record(self, dossier, ctx) -> None:
+        dossier.resume_token_hash = ""
 
 
 EVENTS = (Withdraw(), Expire())

@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 ONE_TIME_CODE = "one_time_code"
 OVERDUE_DIGEST = "overdue_digest"
+DRAFT_EXPIRING = "draft_expiring"
+COLLECTION_REMINDER = "collection_reminder"
 TOPIC_OF_EVENT = {
     "submit": "filed",
     "filed_at_counter": "filed",

@@ -120,4 +120,4 @@ class OutboxMessage(models.Model):
 
     @property
     def is_dead(self) -> bool:
-        return self.state == OutboxState.DEAD
+        return self.status == OutboxState.DEAD
