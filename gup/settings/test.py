@@ -9,14 +9,15 @@ os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
 os.environ.setdefault("GUP_SIGNING_KEY_GENERATE", "true")
 # Jobs run in the test process after each commit; the reliability tests ask for real workers.
 os.environ.setdefault("GUP_JOBS_INLINE", "true")
+# SMS stay in memory (gup.sms.backends.locmem.outbox, emptied before each test); the workers of
+# the reliability tests are given an HTTP gateway instead.
+os.environ.setdefault("GUP_SMS_BACKEND", "gup.sms.backends.locmem.LocMemBackend")
 
 from gup.settings.base import *  # noqa: F403
 from gup.settings.base import VAR_DIR
 
 UPLOAD_ROOT = VAR_DIR / "test-uploads"
 DOCUMENT_ROOT = VAR_DIR / "test-documents"
-# SMS stay in memory (gup.sms.backends.locmem.outbox, emptied before each test).
-GUP_SMS_BACKEND = "gup.sms.backends.locmem.LocMemBackend"
 GUP_SMS_FILE_PATH = VAR_DIR / "test-sms"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
