@@ -10,7 +10,6 @@ with the same idempotency key as one message.
 import datetime
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -19,7 +18,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-import redis
 from django.conf import settings
 from django.db import connection
 from django.test import override_settings
@@ -28,6 +26,7 @@ from django.utils import timezone
 from rq import Queue
 from rq.registry import ScheduledJobRegistry
 
+from gup.private_redis import PrivateRedis
 from tests.test_counter_views import filing_data
 from workflows import outbox
 from workflows.models import Dossier, OutboxMessage, OutboxState
@@ -43,49 +42,10 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(600)]
 # --- A Redis of our own -----------------------------------------------------------------------
 
 
-class PrivateRedis:
-    def __init__(self, folder: Path):
-        self.socket = folder / "redis.sock"
-        self.url = f"unix://{self.socket}?db=0"
-        self.process = None
-
-    def start(self):
-        binary = shutil.which("redis-server")
-        assert binary, "redis-server must be installed (it runs beside every GUP machine)"
-        self.process = subprocess.Popen(
-            [binary, "--port", "0", "--unixsocket", str(self.socket), "--save", ""]
-            + ["--appendonly", "no"],
-            stdout=subprocess.DEVNULL,
-        )
-        client = redis.Redis.from_url(self.url)
-        for _attempt in range(PATIENCE_SECONDS * 10):
-            try:
-                client.ping()
-                return
-            except redis.ConnectionError:
-                threading.Event().wait(0.1)  # the server is starting: poll, bounded above
-        raise AssertionError("the private Redis did not start")
-
-    def stop(self):
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=PATIENCE_SECONDS)
-            self.process = None
-        self.socket.unlink(missing_ok=True)
-
-    def connection(self):
-        return redis.Redis.from_url(self.url)
-
-
 @pytest.fixture
 def private_redis(tmp_path):
-    server = PrivateRedis(tmp_path)
-    server.start()
-    queues = {
-        name: {"URL": server.url, "DEFAULT_TIMEOUT": 60}
-        for name in ("default", "notifications", "documents", "exchange")
-    }
-    with override_settings(RQ_QUEUES=queues, GUP_JOBS_INLINE=False):
+    server = PrivateRedis(tmp_path).start()
+    with override_settings(RQ_QUEUES=server.queues(), GUP_JOBS_INLINE=False):
         yield server
     server.stop()
 
