@@ -54,6 +54,7 @@ def test_characters_of_the_alphabet_are_kept(char):
         ("e\u0301", "é"),  # a decomposed é is the GSM é
         ("e\u0302", "e"),  # a decomposed ê loses its accent
         ("ﬁn", "fin"),
+        ("Avenue n° 12, n\u00ba 4", "Avenue no 12, no 4"),
     ],
 )
 def test_to_gsm_writes_the_closest_gsm_equivalent(text, expected):
@@ -61,7 +62,7 @@ def test_to_gsm_writes_the_closest_gsm_equivalent(text, expected):
     assert is_gsm(to_gsm(text))
 
 
-@pytest.mark.parametrize("text", ["Привет", "αβγ", "مرحبا", "😀", "☎", "°"])
+@pytest.mark.parametrize("text", ["Привет", "αβγ", "مرحبا", "😀", "☎", "✓"])
 def test_characters_without_an_equivalent_are_left_alone(text):
     assert to_gsm(text) == text
     assert segments(to_gsm(text)).encoding == UCS_2

@@ -89,6 +89,7 @@ REPLACEMENTS = {
     "\u0110": "D",  # Đ
     "\u0131": "i",  # dotless i
     "\u00d7": "x",  # ×
+    "\u00b0": "o",  # ° as in "n° 12", as French addresses write it
 }
 
 

@@ -1,0 +1,73 @@
+"""Fitting a text message in two SMS: what may be shortened, and how.
+
+Every SMS GUP sends is at most ``MAX_SEGMENTS`` messages long, in GSM-7 (``gup.sms.gsm``). A
+message's fixed words are written to fit; what varies in length (a clerk's request of up to 4000
+characters, a service's or an office's name, a place) is shortened, with "...", only as much as
+needed, and the message says where the whole text is. Tracking numbers, dates, amounts, links
+and codes are never shortened.
+"""
+
+from collections.abc import Callable
+
+from gup.sms.gsm import segments, to_gsm
+
+#: Every message but the one-time code starts with it: the reader knows who writes at once.
+PREFIX = "GUP: "
+MAX_SEGMENTS = 2
+ELLIPSIS = "..."
+#: A cut moves back to the end of a word if that end is this close.
+WORD_SLACK = 15
+
+
+def fits(text: str) -> bool:
+    return segments(text).count <= MAX_SEGMENTS
+
+
+def flat(text: str) -> str:
+    """One line: a request typed in paragraphs is read on a phone as one text."""
+    return " ".join(text.split())
+
+
+def shorten(text: str, length: int) -> str:
+    """``text`` if it has at most ``length`` characters, else its start (whole words where the
+    end of a word is near) followed by "..."."""
+    if len(text) <= length:
+        return text
+    cut = text[:length]
+    if not text[length].isspace():
+        space = cut.rfind(" ")
+        if space > 0 and space >= length - WORD_SLACK:
+            cut = cut[:space]
+    return cut.rstrip(" ,;:.-") + ELLIPSIS
+
+
+def fit(write: Callable[..., str], *, prefix: str = PREFIX, **stretchable: str) -> str:
+    """The SMS ``write(**stretchable)`` writes, in GSM characters, in at most two messages.
+
+    When the whole text is too long, the stretchable values are cut to one common length, the
+    longest that fits: a 4000-character request loses its end while a service's name of forty
+    characters stays whole, and two long values (a place, what to bring) share the room. If even
+    "..." for each is too long, that shortest text is returned (the tests hold every topic and
+    language to two messages with the longest real values).
+    """
+    values = {name: to_gsm(flat(value)) for name, value in stretchable.items()}
+
+    def text(length: int | None = None) -> str:
+        if length is not None:
+            values_now = {name: shorten(value, length) for name, value in values.items()}
+        else:
+            values_now = values
+        return to_gsm(prefix + write(**values_now))
+
+    whole = text()
+    if fits(whole):
+        return whole
+    best, low, high = None, 0, max(map(len, values.values()), default=0) - 1
+    while low <= high:
+        middle = (low + high) // 2
+        candidate = text(middle)
+        if fits(candidate):
+            best, low = candidate, middle + 1
+        else:
+            high = middle - 1
+    return best if best is not None else text(0)
