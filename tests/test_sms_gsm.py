@@ -46,6 +46,8 @@ def test_characters_of_the_alphabet_are_kept(char):
         ("Œuvre, cœur", "OEuvre, coeur"),
         ("n’uko, ‘a’", "n'uko, 'a'"),
         ("“Ndiho” «oui»", '"Ndiho" "oui"'),
+        ("« Précisez »", '"Précisez"'),
+        ("«\u00a0oui\u00a0» ou «\u202fnon\u202f»", '"oui" ou "non"'),
         ("8–10 — ‐", "8-10 - -"),
         ("Attendez…", "Attendez..."),
         ("235\u00a0000\u00a0BIF", "235 000 BIF"),

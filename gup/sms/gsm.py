@@ -18,6 +18,7 @@ plain form stays as it is: the text then costs UCS-2, and ``segments`` says so.
 """
 
 import math
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -93,6 +94,9 @@ REPLACEMENTS = {
 }
 
 
+FRENCH_QUOTES = re.compile("«[ \u00a0\u202f]?|[ \u00a0\u202f]?»")
+
+
 def _plain(char: str) -> str | None:
     """``char`` in GSM characters, or None when it has no plain form."""
     if char in REPLACEMENTS:
@@ -115,9 +119,11 @@ def to_gsm(text: str) -> str:
     plain form (``’`` → ``'``, ``–`` → ``-``, ``…`` → ``...``, a no-break space → a space).
     What has no equivalent (Greek small letters, Cyrillic, emoji...) is left unchanged.
     """
-    # Composed first, so that "e" followed by a combining acute is the GSM "é".
+    # Composed first, so that "e" followed by a combining acute is the GSM "é". French quotes
+    # lose the spaces inside them: « oui » is "oui".
+    text = FRENCH_QUOTES.sub('"', unicodedata.normalize("NFC", text))
     out = []
-    for char in unicodedata.normalize("NFC", text):
+    for char in text:
         if char in ALPHABET:
             out.append(char)
         elif unicodedata.combining(char) and out and out[-1] and out[-1][-1] in ALPHABET:

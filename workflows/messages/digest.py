@@ -39,7 +39,7 @@ def _item(dossier, today) -> str:
         [
             dossier.tracking_number,
             dossier.service.name,
-            dossier.state_label,
+            str(dossier.state_label),
             _("expected %(date)s") % {"date": day(dossier.due_date)},
             ngettext("%(days)s day late", "%(days)s days late", late) % {"days": late},
         ]

@@ -17,6 +17,8 @@ MAX_SEGMENTS = 2
 ELLIPSIS = "..."
 #: A cut moves back to the end of a word if that end is this close.
 WORD_SLACK = 15
+#: What a shortened value keeps before the next one is touched: enough to recognise it.
+READABLE = 40
 
 
 def fits(text: str) -> bool:
@@ -44,30 +46,38 @@ def shorten(text: str, length: int) -> str:
 def fit(write: Callable[..., str], *, prefix: str = PREFIX, **stretchable: str) -> str:
     """The SMS ``write(**stretchable)`` writes, in GSM characters, in at most two messages.
 
-    When the whole text is too long, the stretchable values are cut to one common length, the
-    longest that fits: a 4000-character request loses its end while a service's name of forty
-    characters stays whole, and two long values (a place, what to bring) share the room. If even
-    "..." for each is too long, that shortest text is returned (the tests hold every topic and
-    language to two messages with the longest real values).
+    When the whole text is too long, the stretchable values are shortened in the order given,
+    the least needed first, each only as much as needed: first each down to ``READABLE``
+    characters (what to bring before the place, a clerk's request before the office's name),
+    then, if that is not enough, each down to "...". If even that is too long, the shortest
+    text is returned as it is (the tests hold every topic and language to two messages with the
+    longest real values).
     """
-    values = {name: to_gsm(flat(value)) for name, value in stretchable.items()}
+    originals = {name: to_gsm(flat(value)) for name, value in stretchable.items()}
+    values = dict(originals)
 
-    def text(length: int | None = None) -> str:
-        if length is not None:
-            values_now = {name: shorten(value, length) for name, value in values.items()}
-        else:
-            values_now = values
-        return to_gsm(prefix + write(**values_now))
+    def text(**changed) -> str:
+        written = to_gsm(prefix + write(**{**values, **changed}))
+        return written.replace(ELLIPSIS + ".", ELLIPSIS)
 
     whole = text()
     if fits(whole):
         return whole
-    best, low, high = None, 0, max(map(len, values.values()), default=0) - 1
-    while low <= high:
-        middle = (low + high) // 2
-        candidate = text(middle)
-        if fits(candidate):
-            best, low = candidate, middle + 1
-        else:
-            high = middle - 1
-    return best if best is not None else text(0)
+    for floor, ceiling in ((READABLE, None), (0, READABLE)):
+        for name, original in originals.items():
+            if len(original) <= floor:
+                continue
+            # The longest start of this value that fits, the others as they are now.
+            longest = len(original) if ceiling is None else min(len(original), ceiling)
+            best, low, high = None, floor, longest - 1
+            while low <= high:
+                middle = (low + high) // 2
+                candidate = text(**{name: shorten(original, middle)})
+                if fits(candidate):
+                    best, low = candidate, middle + 1
+                else:
+                    high = middle - 1
+            if best is not None:
+                return best
+            values[name] = shorten(original, floor)
+    return text()

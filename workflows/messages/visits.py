@@ -31,7 +31,7 @@ def appointment(inputs: Inputs) -> Composed:
         return text + _bring(things)
 
     return Composed(
-        sms=fit(sms, place=place, things=things),
+        sms=fit(sms, things=things, place=place),
         subject=_("%(number)s: appointment on %(date)s")
         % {"number": number, "date": _when(starts_at)},
         body=email_body(
@@ -62,7 +62,7 @@ def inspection(inputs: Inputs) -> Composed:
 
     institution = localized(dossier.institution, "name") if dossier.institution else ""
     return Composed(
-        sms=fit(sms, place=place, things=things),
+        sms=fit(sms, things=things, place=place),
         subject=_("%(number)s: site inspection on %(date)s")
         % {"number": number, "date": _when(starts_at)},
         body=email_body(
