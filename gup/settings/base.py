@@ -122,6 +122,9 @@ UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 DOCUMENT_ROOT = Path(env_str("DOCUMENT_ROOT", str(VAR_DIR / "documents")))
 # The public address printed in documents' QR codes and links: scheme and host only.
 GUP_PUBLIC_URL = env_str("GUP_PUBLIC_URL", "http://127.0.0.1:8000")
+# The number citizens text a tracking number to, to be told their dossier's state (a short code
+# or a phone number). Empty: messages do not offer it.
+GUP_SMS_NUMBER = env_str("GUP_SMS_NUMBER", "")
 # The Ed25519 key that signs documents (PEM), and the public keys of earlier keys still accepted
 # (the JSON of /verify/keys.json). See workflows/documents/keys.py and the README.
 GUP_SIGNING_KEY = env_str("GUP_SIGNING_KEY", "")

@@ -59,14 +59,14 @@ def _visit(dossier, occasion, language, *, place_unset, instructions) -> Content
         facts=[(both_of(language, labels.INSTITUTION), deciding_institution(dossier, language))],
         paragraphs=instructions,
         extra={
-            "when": both(language, lambda: _weekday_and_moment(starts_at)),
+            "when": both(language, lambda: weekday_and_moment(starts_at)),
             "place": details.get("place") or place_unset,
             "what_to_bring": details.get("what_to_bring", ""),
         },
     )
 
 
-def _weekday_and_moment(value: datetime.datetime) -> str:
+def weekday_and_moment(value: datetime.datetime) -> str:
     """``Wednesday 2 December 2026, 10:00``: the weekday guards against a misread date."""
     weekday = formats.date_format(timezone.localtime(value), "l")
     return f"{weekday} {moment(value)}"
