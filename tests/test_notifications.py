@@ -2,6 +2,7 @@
 channel they filed by."""
 
 import pytest
+from django.utils import timezone
 
 from tests.factories import DossierFactory
 from workflows.models import OutboxMessage
@@ -26,7 +27,6 @@ def test_an_online_passport_tells_the_citizen_each_step_in_kirundi(
     assert topics_told(dossier) == [
         "filed",
         "payment_requested",
-        "appointment",
         "approved",
         "ready_for_collection",
     ]
@@ -34,7 +34,7 @@ def test_an_online_passport_tells_the_citizen_each_step_in_kirundi(
     assert {(m.language, m.recipient, m.status) for m in messages} == {
         ("rn", dossier.applicant_phone, "done")
     }
-    assert len(sms_outbox) == 5
+    assert len(sms_outbox) == 4
     # No email address was given: nothing is emailed.
     assert topics_told(dossier, "email") == []
 
@@ -84,3 +84,14 @@ def test_steps_the_citizen_need_not_hear_about_send_nothing(
     # Taken for checking, forwarded, received by the ministry: the citizen is not disturbed.
     assert "start_intake" not in topics_told(dossier)
     assert len(topics_told(dossier)) == len(set(topics_told(dossier)))
+
+
+def test_an_appointment_is_told_with_its_date(
+    passport, office_gitega, django_capture_on_commit_callbacks, sms_outbox
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier = DossierFactory(state=S.APPOINTMENT, service=passport, office=office_gitega)
+
+    assert topics_told(dossier)[-1] == "appointment"
+    step = dossier.open_scheduled_step()
+    assert timezone.localtime(step.starts_at).strftime("%H:%M") in sms_outbox[-1].text

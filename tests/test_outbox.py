@@ -314,7 +314,9 @@ def test_the_sweeper_relays_what_was_never_queued_and_what_a_dead_worker_held(
     dossier = intake()
     with transaction.atomic():  # never relayed: as if Redis had been down at the commit
         perform(dossier.pk, "request_payment", clerk_gitega)
-        held = outbox.write(Effect.SMS, topic="one_time_code", recipient="+25779000001")
+        held = outbox.write(
+            Effect.SMS, topic="one_time_code", recipient="+25779000001", secrets={"code": "123456"}
+        )
     OutboxMessage.objects.filter(pk=held.pk).update(
         status=OutboxState.RUNNING,
         attempts=1,

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from gup.sms.backends import OutgoingSms, SmsNotSent, get_backend
 from gup.sms.masking import mask_phone
-from workflows import messages, outbox
+from workflows import messages, online, outbox
 from workflows.models import DeliveryStatus, Effect, OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -58,7 +58,7 @@ def send_code(phone: str, code: str, language: str) -> None:
     """Owe a one-time code to ``phone`` (``gup.accounts`` one-time codes)."""
     outbox.write(
         Effect.SMS,
-        topic=messages.ONE_TIME_CODE,
+        topic=messages.Topic.ONE_TIME_CODE,
         recipient=phone,
         language=language,
         secrets={"code": code},
@@ -104,7 +104,7 @@ def send_email(message: OutboxMessage) -> None:
 
 
 def _compose(message: OutboxMessage) -> messages.Composed:
-    if message.topic == messages.OVERDUE_DIGEST:
+    if message.topic == messages.Topic.OVERDUE_DIGEST:
         from workflows.digest import overdue_for
 
         return messages.compose_digest(message.user, overdue_for(message.user), message.language)
@@ -113,12 +113,14 @@ def _compose(message: OutboxMessage) -> messages.Composed:
         dossier = (
             type(dossier).objects.select_related("service", "office__province").get(pk=dossier.pk)
         )
+    draft_expiring = message.topic == messages.Topic.DRAFT_EXPIRING
     return messages.compose(
         message.topic,
         message.language or settings.LANGUAGE_CODE,
         dossier=dossier,
         entry=message.history_entry,
         secrets=outbox.secrets_of(message),
+        expires_on=online.draft_expires_on(dossier) if draft_expiring else None,
     )
 
 

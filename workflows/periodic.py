@@ -67,7 +67,7 @@ def warn_expiring_drafts(now: datetime.datetime | None = None) -> int:
         # Keyed by the day it expires: a draft touched since is warned again before its new day.
         expires_on = online.draft_expires_on(dossier)
         warned += _tell_citizen(
-            dossier, messages.DRAFT_EXPIRING, f"draft-expiring-{dossier.pk}-{expires_on}"
+            dossier, messages.Topic.DRAFT_EXPIRING, f"draft-expiring-{dossier.pk}-{expires_on}"
         )
     return warned
 
@@ -87,7 +87,7 @@ def remind_uncollected_documents(now: datetime.datetime | None = None) -> int:
         if not 1 <= reminder <= COLLECTION_REMINDERS:
             continue
         reminded += _tell_citizen(
-            dossier, messages.COLLECTION_REMINDER, f"collection-{dossier.pk}-{reminder}"
+            dossier, messages.Topic.COLLECTION_REMINDER, f"collection-{dossier.pk}-{reminder}"
         )
     return reminded
 
@@ -105,7 +105,7 @@ def send_overdue_digests(now: datetime.datetime | None = None) -> int:
         with transaction.atomic():
             written = outbox.write(
                 Effect.EMAIL,
-                topic=messages.OVERDUE_DIGEST,
+                topic=messages.Topic.OVERDUE_DIGEST,
                 recipient=user.email,
                 language=user.preferred_language or settings.LANGUAGE_CODE,
                 user=user,
