@@ -157,25 +157,38 @@ def _last_digits(phone: str) -> str:
     return re.sub(r"\D", "", phone or "")[-4:]
 
 
+def filed_dossier(tracking_number: str) -> Dossier | None:
+    """The filed dossier with this number, however it was typed; None for a draft or no dossier."""
+    number = tracking.normalize(tracking_number)
+    if not tracking.is_valid(number):
+        return None
+    return (
+        Dossier.objects.select_related("service", "office")
+        .exclude(state=S.DRAFT)
+        .filter(tracking_number=number)
+        .first()
+    )
+
+
+def phone_ends_with(dossier: Dossier | None, last_digits: str) -> bool:
+    """Whether ``last_digits`` are the last four digits of the dossier's phone number.
+
+    Compared in constant time, and compared even when there is no dossier, so that the time
+    taken does not tell an unknown number from a wrong ending.
+    """
+    digits = re.sub(r"\D", "", last_digits or "")
+    expected = _last_digits(dossier.applicant_phone) if dossier else "----"
+    matches = hmac.compare_digest(expected.encode(), digits.encode())
+    return dossier is not None and len(digits) == 4 and matches
+
+
 def lookup(tracking_number: str, last_digits: str) -> PublicStatus | None:
     """The status of the filed dossier with this number and phone ending; None otherwise.
 
     None for an unknown number, a wrong ending and a draft alike: the caller cannot tell which.
     """
-    number = tracking.normalize(tracking_number)
-    digits = re.sub(r"\D", "", last_digits or "")
-    dossier = (
-        Dossier.objects.select_related("service", "office")
-        .exclude(state=S.DRAFT)
-        .filter(tracking_number=number)
-        .first()
-        if tracking.is_valid(number)
-        else None
-    )
-    expected = _last_digits(dossier.applicant_phone) if dossier else "----"
-    # Compared in constant time, and compared even when there is no dossier.
-    matches = hmac.compare_digest(expected.encode(), digits.encode())
-    if dossier is None or len(digits) != 4 or not matches:
+    dossier = filed_dossier(tracking_number)
+    if not phone_ends_with(dossier, last_digits):
         return None
     return public_status(dossier)
 

@@ -6,4 +6,5 @@ from workflows.views import sms
 
 urlpatterns = [
     path("sms/delivery-report", sms.delivery_report, name="sms_delivery_report"),
+    path("sms/inbound", sms.inbound, name="sms_inbound"),
 ]

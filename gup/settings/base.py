@@ -228,3 +228,6 @@ GUP_SMS_GATEWAY_TIMEOUT = env_int("GUP_SMS_GATEWAY_TIMEOUT", 10)
 # rejects the locmem cache of the embedded default.
 GUP_TRACK_RATE = env_str("GUP_TRACK_RATE", "10/15m")
 RATELIMIT_IP_META_KEY = env_str("RATELIMIT_IP_META_KEY", "") or None
+# Status by SMS (workflows.status_by_sms): inbound messages answered per sender phone and period;
+# beyond it a sender gets no answer, and nothing is looked up, until the period ends.
+GUP_SMS_STATUS_RATE = env_str("GUP_SMS_STATUS_RATE", "5/15m")

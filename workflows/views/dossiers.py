@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from services.answers import labelled_answers
-from workflows import actions, events
+from workflows import actions, correspondence, events
 from workflows import permissions as may
 from workflows.actors import Actor
 from workflows.documents import handing, kinds
@@ -62,6 +62,7 @@ def detail(request, tracking_number):
             "to_hand_over": handing.to_hand_over(dossier, documents),
             "may_revoke": may.supervisor_handling(dossier, actor),
             "history": history_lines(dossier.history.all()),
+            "correspondence": correspondence.for_dossier(dossier),
             "steps": [step for step in steps if not step["event"].set_apart],
             "set_apart_steps": [step for step in steps if step["event"].set_apart],
             "blocked_steps": [

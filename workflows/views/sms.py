@@ -1,7 +1,8 @@
-"""The SMS gateway's callbacks: delivery reports (and, with ``status_by_sms``, inbound SMS).
+"""The SMS gateway's callbacks: delivery reports and inbound SMS.
 
 No session, no CSRF token: the gateway proves itself by signing each body with the shared
 secret (``gup.sms.signing``). A bad or missing signature is refused and changes nothing.
+The contracts are in ``workflows.delivery_reports`` and ``workflows.status_by_sms``.
 """
 
 import json
@@ -12,7 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from gup.sms import signing
-from workflows import delivery_reports
+from workflows import delivery_reports, status_by_sms
 
 SIGNATURE_HEADER = "HTTP_X_GUP_SIGNATURE"
 
@@ -47,3 +48,20 @@ def delivery_report(request):
     except delivery_reports.UnknownReport as unknown:
         return _refused(str(unknown), 404)
     return HttpResponse(status=204)
+
+
+@csrf_exempt
+@require_POST
+def inbound(request):
+    """An SMS sent to GUP's number: answered through the outbox (``workflows.status_by_sms``)."""
+    body = signed_json(request)
+    if body is None:
+        return _refused("bad signature", 403)
+    message_id, sender, text = body.get("id"), body.get("from"), body.get("text")
+    if not all(isinstance(value, str) for value in (message_id, sender, text)):
+        return _refused("expected JSON with the strings 'id', 'from' and 'text'", 400)
+    try:
+        status_by_sms.receive(message_id, sender, text)
+    except status_by_sms.InvalidInbound as invalid:
+        return _refused(str(invalid), 400)
+    return JsonResponse({"status": "accepted"})
