@@ -95,3 +95,16 @@ def test_an_appointment_is_told_with_its_date(
     assert topics_told(dossier)[-1] == "appointment"
     step = dossier.open_scheduled_step()
     assert timezone.localtime(step.starts_at).strftime("%H:%M") in sms_outbox[-1].text
+
+
+def test_phone_numbers_reach_the_logs_masked_and_texts_never(
+    passport, office_gitega, django_capture_on_commit_callbacks, sms_outbox, every_log
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier = DossierFactory(state=S.AWAITING_PAYMENT, service=passport, office=office_gitega)
+
+    logged = "\n".join(f"{record.getMessage()} {record.args}" for record in every_log.records)
+    assert "+257 79 ** **" in logged  # the sending was logged...
+    assert dossier.applicant_phone not in logged  # ...with the phone masked
+    for sms in sms_outbox:
+        assert sms.text not in logged
