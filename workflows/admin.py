@@ -186,9 +186,7 @@ class OutboxMessageAdmin(ReadOnlyMixin, admin.ModelAdmin):
         "dossier",
         "status",
         "attempts",
-        "available_at",
         "short_error",
-        "delivery_status",
     ]
     list_filter = ["status", "effect", "delivery_status", "topic"]
     list_select_related = ["dossier"]
@@ -206,7 +204,7 @@ class OutboxMessageAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
     @admin.display(description=_("last error"))
     def short_error(self, message):
-        return message.last_error[:120]
+        return message.last_error[:80]
 
     @admin.action(description=_("Retry the selected dead letters"))
     def retry_dead_letters(self, request, queryset):
