@@ -117,7 +117,7 @@ test: system-libs-test $(STAMP) ## Preflight, lint, format, migration drift, dep
 	DJANGO_SETTINGS_MODULE=gup.settings.test DATABASE_URL=sqlite://:memory: \
 		$(MANAGE) makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=gup.settings.production DATABASE_URL='$(TEST_DATABASE_URL)' \
-		ALLOWED_HOSTS=gup.example GUP_PUBLIC_URL=https://gup.example \
+		ALLOWED_HOSTS=gup.example GUP_PUBLIC_URL=https://gup.example REDIS_URL='$(TEST_REDIS_URL)' \
 		SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(60))')" \
 		GUP_SIGNING_KEY="$$($(TEST_ENV) $(MANAGE) new_signing_key)" \
 		GUP_SMS_BACKEND=gup.sms.backends.http_gateway.HttpGatewayBackend \

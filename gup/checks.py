@@ -110,3 +110,22 @@ def sms_reach_phones(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def jobs_run_on_workers(app_configs, **kwargs):
+    """In production, SMS, emails and documents go through Redis to workers: inline, a citizen's
+    request would wait for them, and nothing would retry what failed."""
+    from django.conf import settings
+
+    if settings.GUP_JOBS_INLINE:
+        return [
+            checks.Warning(
+                "Background jobs run inline, in the web process (no REDIS_URL, or "
+                "GUP_JOBS_INLINE=true): requests wait for SMS and documents, and failures "
+                "are retried only by a sweep nobody schedules.",
+                hint="Set REDIS_URL and run workers (make worker, manage.py run_worker).",
+                id="gup.W006",
+            )
+        ]
+    return []

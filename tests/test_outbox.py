@@ -331,3 +331,12 @@ def test_the_sweeper_relays_what_was_never_queued_and_what_a_dead_worker_held(
     assert [sms.to for sms in sms_outbox] == [dossier.applicant_phone, "+25779000001"]
     with clock_at(timezone.now() + datetime.timedelta(days=1)):
         assert outbox.sweep() == 0
+
+
+def test_production_is_warned_when_jobs_would_run_in_the_web_process(settings):
+    from gup.checks import jobs_run_on_workers
+
+    settings.GUP_JOBS_INLINE = True
+    assert [problem.id for problem in jobs_run_on_workers(None)] == ["gup.W006"]
+    settings.GUP_JOBS_INLINE = False
+    assert jobs_run_on_workers(None) == []
