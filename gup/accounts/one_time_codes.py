@@ -24,6 +24,7 @@ Every refusal is a ``CodeRefused`` whose ``message`` tells the citizen what to d
 import datetime
 import hashlib
 import logging
+import math
 import re
 import secrets
 from hmac import compare_digest
@@ -130,7 +131,7 @@ class TooManyAttempts(CodeRefused):
 
 class _Wait(CodeRefused):
     def __init__(self, seconds: int):
-        self.seconds = max(int(seconds), 1)
+        self.seconds = max(math.ceil(seconds), 1)
         super().__init__(self.seconds)
 
     @property
@@ -204,7 +205,7 @@ def seconds_before_resend(phone: str, purpose: str, scope: str) -> int:
     latest = _codes(phone, purpose, scope).values_list("created_at", flat=True).first()
     if latest is None:
         return 0
-    return max(int((latest + RESEND_AFTER - timezone.now()).total_seconds()), 0)
+    return max(math.ceil((latest + RESEND_AFTER - timezone.now()).total_seconds()), 0)
 
 
 # --- Checking ---------------------------------------------------------------------------------
