@@ -465,6 +465,20 @@ def test_a_new_code_waits_a_minute_and_says_so(english, sent, sms_outbox):
 
 
 @pytest.mark.django_db
+def test_a_citizen_who_signs_in_unconfirmed_asks_for_a_code_first(english, sent):
+    user = UserFactory(username=PHONE, phone=PHONE)
+    english.force_login(user)
+
+    page = english.get(reverse("confirm_phone")).text
+
+    assert "ask for a code" in page
+    assert "Send me a code" in page
+    _response, codes = sent(lambda: english.post(reverse("confirm_phone_resend")))
+    assert "We sent a code of 6 digits by SMS" in english.get(reverse("confirm_phone")).text
+    assert confirm(english, codes[0]).url == reverse("my_dossiers")
+
+
+@pytest.mark.django_db
 def test_five_wrong_codes_need_a_new_one(english, sent):
     _response, code = sign_up(english, sent)
     for _try in range(4):
@@ -886,3 +900,32 @@ def test_administrators_see_when_the_phone_was_confirmed(client, personas):
 
     assert "Phone number confirmed at" in page
     assert 'name="phone_verified_at"' not in page  # set by the code only
+
+
+# --- At the same moment -----------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_eight_requests_at_once_get_five_codes(sms_outbox):
+    from tests.test_concurrency import race
+
+    outcomes = race(
+        [lambda n=n: one_time_codes.issue(PHONE, TRACK, f"dossier:{n}", "fr") for n in range(8)]
+    )
+
+    assert sum(isinstance(outcome, OneTimeCode) for outcome in outcomes) == 5
+    assert sum(isinstance(outcome, TooManyCodes) for outcome in outcomes) == 3
+    assert OneTimeCode.objects.count() == 5 == len(sms_outbox)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_code_typed_eight_times_at_once_works_once(sms_outbox):
+    from tests.test_concurrency import race
+
+    one_time_codes.issue(PHONE, VERIFY, "user:1", "fr")
+    (code,) = [SIX_DIGITS.search(sms.text).group() for sms in sms_outbox]
+
+    outcomes = race([lambda: check(code) for _n in range(8)])
+
+    assert outcomes.count(True) == 1
+    assert all(isinstance(outcome, NoCode) for outcome in outcomes if outcome is not True)

@@ -22,6 +22,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from gup.accounts import one_time_codes
+from gup.accounts.models import CodePurpose
 from gup.roles import Role
 from workflows.actors import Actor, ActorKind
 from workflows.models import Dossier
@@ -175,43 +177,29 @@ def send_documents_code(dossier) -> None:
 
     Raises ``one_time_codes.CodeRefused`` when asked too soon or too often.
     """
-    from gup.accounts import one_time_codes  # imported here: it reaches the outbox
-
-    one_time_codes.issue(
-        dossier.applicant_phone,
-        one_time_codes.CodePurpose.TRACK_DOCUMENTS,
-        _code_scope(dossier),
-        dossier.language,
-    )
+    one_time_codes.issue(*_documents_code(dossier), dossier.language)
 
 
 def check_documents_code(request, dossier, typed: str) -> None:
     """Open the dossier's documents to this browser when ``typed`` is the code sent to its
     phone; ``one_time_codes.CodeRefused`` otherwise."""
-    from gup.accounts import one_time_codes
-
-    one_time_codes.check(
-        dossier.applicant_phone,
-        one_time_codes.CodePurpose.TRACK_DOCUMENTS,
-        _code_scope(dossier),
-        typed,
-    )
+    one_time_codes.check(*_documents_code(dossier), typed)
     grant_documents(request, dossier)
 
 
 def documents_code_wait(dossier) -> int:
     """Seconds before a new code may be sent for this dossier's documents."""
-    from gup.accounts import one_time_codes
-
-    return one_time_codes.seconds_before_resend(
-        dossier.applicant_phone,
-        one_time_codes.CodePurpose.TRACK_DOCUMENTS,
-        _code_scope(dossier),
-    )
+    return one_time_codes.seconds_before_resend(*_documents_code(dossier))
 
 
-def _code_scope(dossier) -> str:
-    return f"dossier:{dossier.pk}"
+def documents_code_waiting(dossier) -> bool:
+    """A code for the dossier's documents was sent and may still be typed."""
+    return one_time_codes.is_waiting(*_documents_code(dossier))
+
+
+def _documents_code(dossier) -> tuple[str, str, str]:
+    """The phone, purpose and scope of the code that opens the dossier's documents."""
+    return dossier.applicant_phone, CodePurpose.TRACK_DOCUMENTS, f"dossier:{dossier.pk}"
 
 
 def grant_documents(request, dossier) -> None:

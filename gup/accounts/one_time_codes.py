@@ -57,6 +57,7 @@ __all__ = [
     "TooSoon",
     "WrongCode",
     "check",
+    "is_waiting",
     "issue",
     "purge_spent",
     "seconds_before_resend",
@@ -206,6 +207,17 @@ def seconds_before_resend(phone: str, purpose: str, scope: str) -> int:
     if latest is None:
         return 0
     return max(math.ceil((latest + RESEND_AFTER - timezone.now()).total_seconds()), 0)
+
+
+def is_waiting(phone: str, purpose: str, scope: str) -> bool:
+    """A code was sent for this purpose and scope and may still be typed."""
+    code = _codes(phone, purpose, scope).first()
+    return (
+        code is not None
+        and code.used_at is None
+        and code.attempts < MAX_ATTEMPTS
+        and timezone.now() < code.expires_at
+    )
 
 
 # --- Checking ---------------------------------------------------------------------------------

@@ -31,6 +31,10 @@ def seconds_before_resend(user) -> int:
     )
 
 
+def code_waiting(user) -> bool:
+    return one_time_codes.is_waiting(user.phone, CodePurpose.VERIFY_PHONE, scope_of(user))
+
+
 def confirm(user, typed: str) -> None:
     """Mark the phone confirmed when ``typed`` is the code sent to it; ``CodeRefused`` if not.
 

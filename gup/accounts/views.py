@@ -144,6 +144,7 @@ def confirm_phone(request):
             "forms": [form],
             "next": _next_url(request),
             "phone": phone(user.phone),
+            "code_waiting": phone_confirmation.code_waiting(user),
             "resend_in": phone_confirmation.seconds_before_resend(user),
             "lifetime": one_time_codes.LIFETIME_MINUTES,
         },

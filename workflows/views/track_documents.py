@@ -92,6 +92,7 @@ def enter_code(request, public_id):
             "phone": mask_phone(dossier.applicant_phone),
             "form": form,
             "forms": [form],
+            "code_waiting": citizen_access.documents_code_waiting(dossier),
             "resend_in": citizen_access.documents_code_wait(dossier),
             "lifetime": one_time_codes.LIFETIME_MINUTES,
         },
