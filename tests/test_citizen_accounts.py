@@ -39,9 +39,11 @@ def english(client):
 def test_sign_up_with_a_phone_number(english):
     response = english.post(reverse("citizen_sign_up"), SIGN_UP)
 
-    assert response.url == reverse("my_dossiers")
+    # Signed in, and asked for the code that confirms the number (tests/test_one_time_codes.py).
+    assert response.url == reverse("confirm_phone")
     user = User.objects.get()
     assert (user.username, user.phone, user.role) == ("+25779123456", "+25779123456", Role.CITIZEN)
+    assert user.phone_verified_at is None
     assert english.get(reverse("my_dossiers")).wsgi_request.user == user
 
 

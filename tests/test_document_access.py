@@ -184,13 +184,18 @@ def test_a_resume_link_holder_downloads_the_documents_of_that_dossier(
 
 
 @pytest.mark.django_db
-def test_the_public_status_page_offers_no_document(client, personas, counter_passport):
+def test_the_public_status_page_offers_the_documents_only_through_an_sms_code(
+    client, personas, counter_passport
+):
+    """The tracking number and four digits are not enough: the code sent to the dossier's
+    phone is (tests/test_one_time_codes.py)."""
     from tests.test_track import track
 
     digits = counter_passport.applicant_phone[-4:]
     response = track(client, counter_passport.tracking_number, digits)
 
     assert response.status_code == 200
+    assert "Get your documents by SMS code" in response.text
     assert "/documents/" not in response.text
     assert ".pdf" not in response.text
 

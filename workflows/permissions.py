@@ -25,6 +25,22 @@ def applicant(dossier, actor) -> bool:
     return False
 
 
+def phone_owner(dossier, actor) -> bool:
+    """The citizen whose account's phone number, confirmed with a one-time code, is the one the
+    filed dossier names (``applicant_phone``): they proved they hold that phone now.
+
+    Filed dossiers only: a draft is reopened with its resume link, and has no receipt yet.
+    """
+    user = actor.user if actor.kind == ActorKind.CITIZEN else None
+    return (
+        user is not None
+        and user.role == Role.CITIZEN
+        and user.has_verified_phone
+        and dossier.tracking_number is not None
+        and dossier.applicant_phone == user.phone
+    )
+
+
 def applicant_or_office_staff(dossier, actor) -> bool:
     """The citizen online, or a clerk of the office acting for them at the counter."""
     return applicant(dossier, actor) or office_staff(dossier, actor)

@@ -26,6 +26,10 @@ from workflows.states import DossierState as S
 
 TRACK_GROUP = "gup.track"
 RESUME_GROUP = "gup.resume"
+#: Wrong one-time codes typed from one client (the phone confirmation, /track/'s documents).
+CODE_GROUP = "gup.one_time_code"
+#: Codes sent to dossiers' phones at the request of one client (/track/'s documents).
+CODES_SENT_GROUP = "gup.codes_sent"
 
 
 @dataclass(frozen=True)
@@ -187,10 +191,17 @@ def lookup(tracking_number: str, last_digits: str) -> PublicStatus | None:
 
     None for an unknown number, a wrong ending and a draft alike: the caller cannot tell which.
     """
+    dossier = find(tracking_number, last_digits)
+    return public_status(dossier) if dossier is not None else None
+
+
+def find(tracking_number: str, last_digits: str) -> Dossier | None:
+    """The filed dossier with this number and phone ending (``lookup``), for /track/'s next
+    steps; never shown as such."""
     dossier = filed_dossier(tracking_number)
     if not phone_ends_with(dossier, last_digits):
         return None
-    return public_status(dossier)
+    return dossier
 
 
 # --- Slowing down guessing --------------------------------------------------------------------
@@ -233,10 +244,16 @@ class TooManyAttempts(Exception):
 
 def rate_limited_lookup(request, tracking_number: str, last_digits: str) -> PublicStatus | None:
     """``lookup``, refused with TooManyAttempts once this client has failed too often."""
+    dossier = rate_limited_find(request, tracking_number, last_digits)
+    return public_status(dossier) if dossier is not None else None
+
+
+def rate_limited_find(request, tracking_number: str, last_digits: str) -> Dossier | None:
+    """``find``, refused with TooManyAttempts once this client has failed too often."""
     seconds = locked_for(request)
     if seconds:
         raise TooManyAttempts(seconds)
-    status = lookup(tracking_number, last_digits)
-    if status is None:
+    dossier = find(tracking_number, last_digits)
+    if dossier is None:
         record_failure(request)
-    return status
+    return dossier

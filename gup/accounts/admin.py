@@ -18,7 +18,7 @@ class UserAdmin(DjangoUserAdmin):
         (
             _("Role and scope"),
             {
-                "fields": ROLE_FIELDS,
+                "fields": (*ROLE_FIELDS, "phone_verified_at"),
                 "description": _(
                     "Clerks and office supervisors need an office; ministry officers and "
                     "supervisors need an institution."
@@ -33,6 +33,8 @@ class UserAdmin(DjangoUserAdmin):
     list_display = ["username", "full_name", "role", "office", "institution", "is_active"]
     list_filter = ["role", "office", "institution", "is_active", "is_staff"]
     list_select_related = ["office", "institution"]
+    # Set by the citizen's one-time code only; cleared when the number changes.
+    readonly_fields = ["phone_verified_at"]
     search_fields = ["username", "first_name", "last_name", "email", "phone"]
 
     @admin.display(description=_("name"), ordering="last_name")

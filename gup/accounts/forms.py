@@ -6,11 +6,14 @@ name and in its ``phone`` or ``email`` field; sign-in finds the account by those
 "79123456" reaches the same account, whatever its user name.
 """
 
+import re
+
 from django import forms
 from django.contrib.auth import authenticate, get_user_model, password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from gup.accounts import one_time_codes
 from gup.accounts.backends import citizen_accounts, normalize_identifier
 from gup.roles import Role
 
@@ -115,3 +118,57 @@ class SignInForm(forms.Form):
             )
         self.user = user
         return cleaned
+
+
+class OneTimeCodeForm(forms.Form):
+    """The six digits received by SMS (``gup.accounts.one_time_codes``), typed however.
+
+    Spaces and dashes are dropped ("123 456"); anything else than six digits is refused here,
+    before it counts as a try.
+    """
+
+    code = forms.CharField(
+        label=_("Code received by SMS"),
+        help_text=_("6 digits, for example 123456."),
+        max_length=20,
+        error_messages={"required": _("Enter the 6 digits of the code we sent by SMS.")},
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "autocapitalize": "off",
+                "spellcheck": "false",
+                "size": "8",
+            }
+        ),
+    )
+
+    def clean_code(self):
+        digits = re.sub(r"[\s-]", "", self.cleaned_data["code"])
+        if not re.fullmatch(rf"[0-9]{{{one_time_codes.LENGTH}}}", digits):
+            raise ValidationError(
+                _("Enter the 6 digits of the code we sent by SMS, and nothing else."),
+                code="invalid",
+            )
+        return digits
+
+
+class LinkDossiersForm(forms.Form):
+    """The dossiers filed with the citizen's confirmed phone number that they say are theirs."""
+
+    dossiers = forms.MultipleChoiceField(
+        label=_("Dossiers filed with your phone number"),
+        error_messages={"required": _("Tick at least one dossier, or choose “Not now”.")},
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, offered, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.offered = list(offered)
+        self.fields["dossiers"].choices = [
+            (str(dossier.public_id), dossier.tracking_number) for dossier in self.offered
+        ]
+
+    def chosen(self) -> list:
+        picked = set(self.cleaned_data["dossiers"])
+        return [dossier for dossier in self.offered if str(dossier.public_id) in picked]

@@ -8,4 +8,7 @@ urlpatterns = [
     path("staff/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/sign-in/", views.sign_in, name="citizen_sign_in"),
     path("account/sign-up/", views.sign_up, name="citizen_sign_up"),
+    path("account/confirm-phone/", views.confirm_phone, name="confirm_phone"),
+    path("account/confirm-phone/new-code/", views.resend_code, name="confirm_phone_resend"),
+    path("account/link-dossiers/", views.link_dossiers, name="link_dossiers"),
 ]

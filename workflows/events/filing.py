@@ -306,8 +306,13 @@ class Resubmit(CitizenAnswer):
 
 
 class LinkedToAccount(Event):
-    """A citizen who filed without an account signs up or in: the dossiers whose link their
-    browser holds now show in "my dossiers". Dossiers that belong to an account stay theirs.
+    """A citizen's dossier filed without their account joins it, and shows in "my dossiers".
+
+    Two proofs that the dossier is theirs: the resume link their browser holds (``token``: they
+    sign up or in after starting online), or their phone (``by_phone=True``): the account's
+    phone number, confirmed with a one-time code, is the one the filed dossier names
+    (``permissions.phone_owner``): the counter filings of someone who signs up later. Dossiers
+    that belong to an account stay theirs.
     """
 
     name = "linked_to_account"
@@ -320,13 +325,18 @@ class LinkedToAccount(Event):
         actor = ctx.actor
         if actor.kind != ActorKind.CITIZEN or actor.role != Role.CITIZEN:
             raise NotAllowed()
-        if not citizen_access.token_opens(ctx.inputs.get("token", ""), dossier):
+        if ctx.inputs.get("by_phone"):
+            proved = may.phone_owner(dossier, actor)
+        else:
+            proved = citizen_access.token_opens(ctx.inputs.get("token", ""), dossier)
+        if not proved:
             raise NotAllowed()
         if dossier.applicant_account_id is not None:
             raise AlreadyDone(dossier)
 
     def apply(self, dossier, ctx) -> None:
         dossier.applicant_account_id = ctx.actor.user_id
+        ctx.details["proof"] = "phone" if ctx.inputs.get("by_phone") else "resume_link"
 
 
 class ResumeLinkSent(Event):

@@ -145,6 +145,13 @@ class Dossier(DossierLifecycle):
             ),
             models.Index(fields=["applicant_account", "-created_at"], name="dossier_citizen_list"),
             models.Index(fields=["state", "created_at"], name="dossier_state_age"),
+            # A citizen's confirmed phone finds the dossiers filed with it and not linked yet
+            # (``citizen_access.offered_by_phone``).
+            models.Index(
+                fields=["applicant_phone"],
+                condition=Q(applicant_account__isnull=True),
+                name="dossier_unlinked_by_phone",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -6,8 +6,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from workflows import actions, events, online, public_status
-from workflows.citizen_access import held_or_owned, held_tokens, resume_link
+from gup.sms.masking import mask_phone
+from workflows import actions, citizen_access, events, online, public_status
+from workflows.citizen_access import held_or_owned, held_tokens, offered_by_phone, resume_link
 from workflows.documents import handing
 from workflows.exceptions import ActionError, DossierConflict
 from workflows.states import DossierState as S
@@ -24,7 +25,11 @@ def my_dossiers(request):
         .select_related("service", "office")
         .order_by("-created_at")[:100]
     )
-    return render(request, "citizen/my_dossiers.html", {"dossiers": dossiers})
+    return render(
+        request,
+        "citizen/my_dossiers.html",
+        {"dossiers": dossiers, "offered_by_phone": offered_by_phone(request.user).exists()},
+    )
 
 
 def follow(request, public_id):
@@ -160,14 +165,17 @@ def track(request):
     # The QR code of a filing receipt opens this page with its tracking number filled in.
     prefilled = {"tracking_number": normalize(request.GET.get("number", ""))[:40]}
     form = TrackForm(request.POST if request.method == "POST" else None, initial=prefilled)
-    status, not_found, http_status = None, False, 200
+    status, not_found, http_status, documents = None, False, 200, None
     if request.method == "POST":
         try:
             if form.is_valid():
-                status = public_status.rate_limited_lookup(
+                dossier = public_status.rate_limited_find(
                     request, form.cleaned_data["tracking_number"], form.cleaned_data["phone_digits"]
                 )
-                not_found = status is None
+                not_found = dossier is None
+                if dossier is not None:
+                    status = public_status.public_status(dossier)
+                    documents = _documents_offer(request, dossier)
             else:
                 # A malformed number is a failed guess too.
                 if public_status.is_locked_out(request):
@@ -180,6 +188,21 @@ def track(request):
     return render(
         request,
         "citizen/track.html",
-        {"form": form, "forms": [form], "status": status, "not_found": not_found},
+        {
+            "form": form,
+            "forms": [form],
+            "status": status,
+            "not_found": not_found,
+            "documents": documents,
+        },
         status=http_status,
     )
+
+
+def _documents_offer(request, dossier) -> dict | None:
+    """The dossier has documents: this browser may ask for the code that opens them, sent to
+    the dossier's phone, which the page shows masked only."""
+    if not dossier.applicant_phone or not dossier.documents.exists():
+        return None
+    citizen_access.remember_tracked(request, dossier)
+    return {"public_id": dossier.public_id, "phone": mask_phone(dossier.applicant_phone)}

@@ -3,7 +3,8 @@ by the officer before deciding, revoked by a supervisor.
 
 Who may see a document is who may see its dossier: the staff scoping of the dossier pages
 (``visible_dossier``) and the citizen's access (their account, or the resume link this browser
-holds). Anyone else gets a 404, whether the document exists or not.
+holds, or the SMS code typed on /track/). Anyone else gets a 404, whether the document exists
+or not.
 """
 
 from django.contrib import messages
@@ -13,13 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from workflows import actions, events
+from workflows import actions, citizen_access, events
 from workflows import permissions as may
 from workflows.actors import Actor
 from workflows.documents import issuing, kinds
 from workflows.documents.contents import Occasion
 from workflows.exceptions import ActionError
 from workflows.forms import RevokeDocumentForm, step_form
+from workflows.models import Dossier
 from workflows.views.access import staff_required
 from workflows.views.citizen import citizen_dossier
 from workflows.views.dossiers import visible_dossier
@@ -43,7 +45,12 @@ def staff_document(request, tracking_number, number):
 
 
 def citizen_document(request, public_id, number):
-    dossier, _actor = citizen_dossier(request, public_id)
+    """The citizen's copy, downloaded: from their account, the resume link this browser holds,
+    or the SMS code typed on /track/ for this dossier (``citizen_access.grant_documents``)."""
+    if citizen_access.documents_granted(request, public_id):
+        dossier = get_object_or_404(Dossier, public_id=public_id)
+    else:
+        dossier, _actor = citizen_dossier(request, public_id)
     document = get_object_or_404(dossier.documents, number=number)
     return private_file(
         issuing.stored_file(document), filename=document.file_name, content_type=PDF
