@@ -36,10 +36,9 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from gup.accounts.code_lifetime import LIFETIME_MINUTES
 from gup.accounts.models import CodePurpose, OneTimeCode
 from gup.sms.masking import mask_phone
-from workflows import notifications
-from workflows.messages.access import CODE_LIFETIME_MINUTES
 
 __all__ = [
     "CODES_WINDOW",
@@ -67,8 +66,6 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 LENGTH = 6
-#: One number for the rule and for the SMS that states it.
-LIFETIME_MINUTES = CODE_LIFETIME_MINUTES
 LIFETIME = datetime.timedelta(minutes=LIFETIME_MINUTES)
 MAX_ATTEMPTS = 5
 MAX_CODES_PER_PHONE = 5
@@ -198,6 +195,10 @@ def issue(phone: str, purpose: str, scope: str, language: str) -> OneTimeCode:
             created_at=now,
             expires_at=now + LIFETIME,
         )
+        # Imported here: the notifications' texts read the dossiers' status, whose modules
+        # (citizen access) use these codes.
+        from workflows import notifications
+
         notifications.send_code(phone, code, language)
     logger.info("One-time code %s (%s) issued for %s", one_time_code.pk, purpose, mask_phone(phone))
     return one_time_code

@@ -4,12 +4,13 @@ a tracking number."""
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from gup.accounts.code_lifetime import LIFETIME_MINUTES
 from workflows.messages.base import Composed, Inputs, date_or_unset, email_body
 from workflows.messages.sms import fit
 from workflows.public_status import what_to_do
 
 #: How long a one-time code is valid, as the message tells it.
-CODE_LIFETIME_MINUTES = 10
+CODE_LIFETIME_MINUTES = LIFETIME_MINUTES
 
 
 def one_time_code(inputs: Inputs) -> Composed:
