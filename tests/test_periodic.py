@@ -152,3 +152,34 @@ def test_run_periodic_runs_the_named_jobs_and_refuses_unknown_names(capsys):
     assert capsys.readouterr().out.splitlines() == ["outbox-sweep: 0", "collection: 0"]
     with pytest.raises(CommandError, match="Unknown job"):
         call_command("run_periodic", "everything")
+
+
+def test_clean_up_forgets_spent_codes_and_old_dead_letters_secrets(
+    django_capture_on_commit_callbacks,
+):
+    from gup.accounts import one_time_codes
+    from gup.accounts.models import CodePurpose, OneTimeCode
+    from workflows import outbox
+    from workflows.models import Effect, OutboxState
+
+    with django_capture_on_commit_callbacks(execute=True):
+        one_time_codes.issue("+25779123456", CodePurpose.VERIFY_PHONE, "user:1", "fr")
+    with clock_at(timezone.now() - 3 * DAY), django_capture_on_commit_callbacks():
+        old_dead = outbox.write(
+            Effect.SMS, topic="one_time_code", recipient="+25779000009", secrets={"code": "1"}
+        )
+        recent_dead = outbox.write(
+            Effect.SMS, topic="one_time_code", recipient="+25779000008", secrets={"code": "2"}
+        )
+    OutboxMessage.objects.filter(pk=old_dead.pk).update(
+        status=OutboxState.DEAD, finished_at=timezone.now() - 8 * DAY
+    )
+    OutboxMessage.objects.filter(pk=recent_dead.pk).update(
+        status=OutboxState.DEAD, finished_at=timezone.now() - DAY
+    )
+
+    assert periodic.clean_up() == {"one_time_codes": 0, "dead_letter_secrets": 1}
+    assert periodic.clean_up(timezone.now() + 2 * DAY)["one_time_codes"] == 1
+    assert not OneTimeCode.objects.exists()
+    assert OutboxMessage.objects.get(pk=old_dead.pk).sealed_secrets == ""
+    assert OutboxMessage.objects.get(pk=recent_dead.pk).sealed_secrets != ""  # still retriable
