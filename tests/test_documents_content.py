@@ -266,6 +266,8 @@ def test_a_building_permit_dossier_prints_in_french_only(
     assert "The plot number is missing from the form." in correction
     assert "/my-dossiers/" in correction  # online, from the citizen's account
     assert "Boulevard Mwezi Gisabo, Gitega" in correction  # or at the office
+    # Ten working days from Monday 16 November.
+    assert f"{said(requests.ANSWER_BY, 'fr')} 30 novembre 2026" in correction
 
     # The officer's two lines stay two lines.
     questions = text_of(documents["information_request"])

@@ -3,7 +3,8 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
-from workflows.documents.bilingual import Both, both_of
+from gup.formatting import day
+from workflows.documents.bilingual import Both, both, both_of
 from workflows.documents.contents.base import Contents, deciding_institution
 from workflows.documents.qr import public_url
 
@@ -21,9 +22,9 @@ def information_request(dossier, occasion, language) -> Contents:
 
 
 def _request_to_citizen(dossier, occasion, language, *, asked_by, asks) -> Contents:
-    # No date is printed: the dossier has no deadline for an answer, and a notice must not
-    # invent one.
     facts = [(both_of(language, ASKED_BY), asked_by)]
+    if dossier.answer_by is not None:
+        facts.append((both_of(language, ANSWER_BY), both(language, lambda: day(dossier.answer_by))))
     return Contents(
         facts=facts,
         extra={
@@ -55,6 +56,7 @@ def _ways_to_answer(dossier, language) -> list[Both]:
 TO_CORRECT = gettext_lazy("What you must correct")
 QUESTIONS = gettext_lazy("The questions you are asked")
 ASKED_BY = gettext_lazy("Asked by")
+ANSWER_BY = gettext_lazy("Please answer by")
 HOW_TO_ANSWER = gettext_lazy("How to answer")
 WHERE_TO_ANSWER = gettext_lazy("Where to answer in person")
 #: The same sentence the citizen reads on the tracking page.
