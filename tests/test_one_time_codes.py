@@ -265,7 +265,9 @@ def test_purge_spent_deletes_what_was_spent_more_than_a_day_ago(sent):
 
 
 @pytest.fixture
-def english(client):
+def english_client(client):
+    """The browser of a citizen who reads English (the conftest's ``english`` fixture sets the
+    domain's language; this one, the screens')."""
     client.cookies["django_language"] = "en"
     return client
 
@@ -295,41 +297,41 @@ def filed_with_the_phone(personas):
 
 @pytest.mark.django_db
 def test_sign_up_confirm_then_link_the_dossiers_filed_with_that_phone(
-    english, sent, sms_outbox, personas, filed_with_the_phone
+    english_client, sent, sms_outbox, personas, filed_with_the_phone
 ):
     other_phone = DossierFactory(counter=True, intake=True, applicant_phone=OTHER_PHONE)
     someones = DossierFactory(submitted=True, applicant_phone=PHONE)  # an account has it
     draft = DossierFactory(applicant_phone=PHONE, applicant_account=None)
 
-    response, code = sign_up(english, sent)
+    response, code = sign_up(english_client, sent)
 
     assert response.url == reverse("confirm_phone")
     assert sms_outbox[-1].to == PHONE
-    page = english.get(response.url).text
+    page = english_client.get(response.url).text
     assert "+257 79 12 34 56" in page  # their own number, to spot a typo
     assert 'autocomplete="one-time-code"' in page
     assert 'inputmode="numeric"' in page
     user = User.objects.get(username=PHONE)
     assert citizen_access.offered_by_phone(user).count() == 0  # not before the code
 
-    response = confirm(english, code)
+    response = confirm(english_client, code)
 
     user.refresh_from_db()
     assert user.phone_verified_at is not None
     assert response.url == reverse("link_dossiers")
-    page = english.get(response.url).text
+    page = english_client.get(response.url).text
     assert filed_with_the_phone.tracking_number in page
     assert "Passport" in page
     for not_offered in (other_phone, someones):
         assert not_offered.tracking_number not in page
     assert str(draft.public_id) not in page
 
-    response = english.post(
+    response = english_client.post(
         reverse("link_dossiers"), {"dossiers": [str(filed_with_the_phone.public_id)]}
     )
 
     assert response.url == reverse("my_dossiers")
-    mine = english.get(response.url).text
+    mine = english_client.get(response.url).text
     assert "1 dossier was added to your account." in mine
     assert filed_with_the_phone.tracking_number in mine
     filed_with_the_phone.refresh_from_db()
@@ -343,16 +345,16 @@ def test_sign_up_confirm_then_link_the_dossiers_filed_with_that_phone(
     someones.refresh_from_db()
     assert someones.applicant_account != user
     # Nothing more to offer: the page goes back to the dossiers.
-    assert english.get(reverse("link_dossiers")).url == reverse("my_dossiers")
+    assert english_client.get(reverse("link_dossiers")).url == reverse("my_dossiers")
 
 
 @pytest.mark.django_db
-def test_linking_asks_for_a_choice_and_keeps_the_page(english, sent, filed_with_the_phone):
-    _response, code = sign_up(english, sent)
-    confirm(english, code)
+def test_linking_asks_for_a_choice_and_keeps_the_page(english_client, sent, filed_with_the_phone):
+    _response, code = sign_up(english_client, sent)
+    confirm(english_client, code)
 
-    response = english.post(reverse("link_dossiers"), {})
-    forged = english.post(reverse("link_dossiers"), {"dossiers": [str(uuid.uuid4())]})
+    response = english_client.post(reverse("link_dossiers"), {})
+    forged = english_client.post(reverse("link_dossiers"), {"dossiers": [str(uuid.uuid4())]})
 
     assert response.status_code == forged.status_code == 400
     assert "Tick at least one dossier" in response.text
@@ -363,36 +365,38 @@ def test_linking_asks_for_a_choice_and_keeps_the_page(english, sent, filed_with_
 
 
 @pytest.mark.django_db
-def test_no_dossier_with_that_phone_goes_straight_to_my_dossiers(english, sent):
-    _response, code = sign_up(english, sent)
+def test_no_dossier_with_that_phone_goes_straight_to_my_dossiers(english_client, sent):
+    _response, code = sign_up(english_client, sent)
 
-    response = confirm(english, code)
+    response = confirm(english_client, code)
 
     assert response.url == reverse("my_dossiers")
-    assert "your phone number is confirmed" in english.get(response.url).text
+    assert "your phone number is confirmed" in english_client.get(response.url).text
 
 
 @pytest.mark.django_db
-def test_sign_up_keeps_where_the_citizen_was_going(english, sent):
+def test_sign_up_keeps_where_the_citizen_was_going(english_client, sent):
     response, codes = sent(
-        lambda: english.post(reverse("citizen_sign_up"), {**SIGN_UP, "next": "/track/"})
+        lambda: english_client.post(reverse("citizen_sign_up"), {**SIGN_UP, "next": "/track/"})
     )
 
     assert response.url == reverse("confirm_phone") + "?next=%2Ftrack%2F"
-    assert 'name="next" value="/track/"' in english.get(response.url).text
-    assert confirm(english, codes[0], next="/track/").url == "/track/"
+    assert 'name="next" value="/track/"' in english_client.get(response.url).text
+    assert confirm(english_client, codes[0], next="/track/").url == "/track/"
 
 
 @pytest.mark.django_db
-def test_an_email_sign_up_sends_no_code(english, sms_outbox, django_capture_on_commit_callbacks):
+def test_an_email_sign_up_sends_no_code(
+    english_client, sms_outbox, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        response = english.post(
+        response = english_client.post(
             reverse("citizen_sign_up"), {**SIGN_UP, "identifier": "aline@example.bi"}
         )
 
     assert response.url == reverse("my_dossiers")
     assert sms_outbox == []
-    assert english.get(reverse("confirm_phone")).status_code == 404
+    assert english_client.get(reverse("confirm_phone")).status_code == 404
 
 
 @pytest.mark.django_db
@@ -407,10 +411,10 @@ def test_an_email_sign_up_sends_no_code(english, sms_outbox, django_capture_on_c
         ("١٢٣٤٥٦", "and nothing else"),  # digits, but not the ones the SMS shows
     ],
 )
-def test_bad_input_is_refused_before_it_counts_as_a_try(english, sent, typed, message):
-    sign_up(english, sent)
+def test_bad_input_is_refused_before_it_counts_as_a_try(english_client, sent, typed, message):
+    sign_up(english_client, sent)
 
-    response = confirm(english, typed)
+    response = confirm(english_client, typed)
 
     assert response.status_code == 400
     assert message in response.text
@@ -419,73 +423,75 @@ def test_bad_input_is_refused_before_it_counts_as_a_try(english, sent, typed, me
 
 
 @pytest.mark.django_db
-def test_a_code_typed_with_spaces_is_accepted(english, sent):
-    _response, code = sign_up(english, sent)
+def test_a_code_typed_with_spaces_is_accepted(english_client, sent):
+    _response, code = sign_up(english_client, sent)
 
-    assert confirm(english, f" {code[:3]} {code[3:]} ").status_code == 302
+    assert confirm(english_client, f" {code[:3]} {code[3:]} ").status_code == 302
     assert User.objects.get().phone_verified_at is not None
 
 
 @pytest.mark.django_db
-def test_a_wrong_or_expired_code_says_what_to_do_and_keeps_the_page(english, sent):
-    _response, code = sign_up(english, sent)
+def test_a_wrong_or_expired_code_says_what_to_do_and_keeps_the_page(english_client, sent):
+    _response, code = sign_up(english_client, sent)
 
-    response = confirm(english, wrong(code))
+    response = confirm(english_client, wrong(code))
 
     assert response.status_code == 400
     assert "This is not the code we sent. Check the digits: 4 more tries." in response.text
     assert f'value="{wrong(code)}"' in response.text  # what was typed stays, to correct
     assert "Send me a new code" in response.text
     with later(minutes=11):
-        expired = confirm(english, code)
+        expired = confirm(english_client, code)
         assert expired.status_code == 400
         assert "This code has expired" in expired.text
         # A new code, and the page works again.
-        _response, codes = sent(lambda: english.post(reverse("confirm_phone_resend")))
-        assert confirm(english, codes[0]).status_code == 302
+        _response, codes = sent(lambda: english_client.post(reverse("confirm_phone_resend")))
+        assert confirm(english_client, codes[0]).status_code == 302
     assert User.objects.get().phone_verified_at is not None
 
 
 @pytest.mark.django_db
-def test_a_new_code_waits_a_minute_and_says_so(english, sent, sms_outbox):
-    _response, first = sign_up(english, sent)
+def test_a_new_code_waits_a_minute_and_says_so(english_client, sent, sms_outbox):
+    _response, first = sign_up(english_client, sent)
 
-    response, codes = sent(lambda: english.post(reverse("confirm_phone_resend")))
+    response, codes = sent(lambda: english_client.post(reverse("confirm_phone_resend")))
 
     assert codes == []
-    page = english.get(response.url).text
+    page = english_client.get(response.url).text
     assert "A code was sent a moment ago" in page
     with later(seconds=61):
-        response, codes = sent(lambda: english.post(reverse("confirm_phone_resend")))
-        assert "A new code is on its way to +257 79 12 34 56" in english.get(response.url).text
+        response, codes = sent(lambda: english_client.post(reverse("confirm_phone_resend")))
+        assert (
+            "A new code is on its way to +257 79 12 34 56" in english_client.get(response.url).text
+        )
         assert len(codes) == 1
         if codes[0] != first:
-            assert confirm(english, first).status_code == 400
-        assert confirm(english, codes[0]).status_code == 302
+            assert confirm(english_client, first).status_code == 400
+        assert confirm(english_client, codes[0]).status_code == 302
 
 
 @pytest.mark.django_db
-def test_a_citizen_who_signs_in_unconfirmed_asks_for_a_code_first(english, sent):
+def test_a_citizen_who_signs_in_unconfirmed_asks_for_a_code_first(english_client, sent):
     user = UserFactory(username=PHONE, phone=PHONE)
-    english.force_login(user)
+    english_client.force_login(user)
 
-    page = english.get(reverse("confirm_phone")).text
+    page = english_client.get(reverse("confirm_phone")).text
 
     assert "ask for a code" in page
     assert "Send me a code" in page
-    _response, codes = sent(lambda: english.post(reverse("confirm_phone_resend")))
-    assert "We sent a code of 6 digits by SMS" in english.get(reverse("confirm_phone")).text
-    assert confirm(english, codes[0]).url == reverse("my_dossiers")
+    _response, codes = sent(lambda: english_client.post(reverse("confirm_phone_resend")))
+    assert "We sent a code of 6 digits by SMS" in english_client.get(reverse("confirm_phone")).text
+    assert confirm(english_client, codes[0]).url == reverse("my_dossiers")
 
 
 @pytest.mark.django_db
-def test_five_wrong_codes_need_a_new_one(english, sent):
-    _response, code = sign_up(english, sent)
+def test_five_wrong_codes_need_a_new_one(english_client, sent):
+    _response, code = sign_up(english_client, sent)
     for _try in range(4):
-        confirm(english, wrong(code))
+        confirm(english_client, wrong(code))
 
-    last = confirm(english, wrong(code))
-    right = confirm(english, code)
+    last = confirm(english_client, wrong(code))
+    right = confirm(english_client, code)
 
     assert "Too many wrong tries" in last.text
     assert "Too many wrong tries" in right.text
@@ -493,36 +499,38 @@ def test_five_wrong_codes_need_a_new_one(english, sent):
 
 
 @pytest.mark.django_db
-def test_many_wrong_codes_from_one_client_are_slowed_down(english, sent, settings):
+def test_many_wrong_codes_from_one_client_are_slowed_down(english_client, sent, settings):
     settings.GUP_TRACK_RATE = "3/m"
-    _response, code = sign_up(english, sent)
+    _response, code = sign_up(english_client, sent)
     for _try in range(3):
-        confirm(english, wrong(code))
+        confirm(english_client, wrong(code))
 
-    assert confirm(english, code).status_code == 429
+    assert confirm(english_client, code).status_code == 429
 
 
 @pytest.mark.django_db
 def test_an_unconfirmed_citizen_may_file_and_is_reminded(
-    english, sent, building_permit, office_gitega
+    english_client, sent, building_permit, office_gitega
 ):
-    sign_up(english, sent)
+    sign_up(english_client, sent)
 
-    assert "Confirm your phone number" in english.get(reverse("my_dossiers")).text
+    assert "Confirm your phone number" in english_client.get(reverse("my_dossiers")).text
     start = reverse("citizen_start", args=["building-permit"])
-    assert "Confirm your phone number" in english.get(start).text
-    assert english.post(start, {"office": office_gitega.pk}).status_code == 302
+    assert "Confirm your phone number" in english_client.get(start).text
+    assert english_client.post(start, {"office": office_gitega.pk}).status_code == 302
 
 
 @pytest.mark.django_db
 def test_an_unconfirmed_account_sees_and_links_nothing_by_phone(
-    english, personas, filed_with_the_phone
+    english_client, personas, filed_with_the_phone
 ):
     user = UserFactory(username=PHONE, phone=PHONE)
-    english.force_login(user)
+    english_client.force_login(user)
 
-    assert english.get(reverse("link_dossiers")).url == reverse("confirm_phone")
-    assert filed_with_the_phone.tracking_number not in english.get(reverse("my_dossiers")).text
+    assert english_client.get(reverse("link_dossiers")).url == reverse("confirm_phone")
+    assert (
+        filed_with_the_phone.tracking_number not in english_client.get(reverse("my_dossiers")).text
+    )
     with pytest.raises(NotAllowed):
         perform(filed_with_the_phone.pk, "linked_to_account", user, by_phone=True)
     filed_with_the_phone.refresh_from_db()
@@ -531,12 +539,12 @@ def test_an_unconfirmed_account_sees_and_links_nothing_by_phone(
 
 @pytest.mark.django_db
 def test_a_confirmed_account_is_told_of_dossiers_filed_with_its_phone_later(
-    english, personas, filed_with_the_phone
+    english_client, personas, filed_with_the_phone
 ):
     user = UserFactory(username=PHONE, phone=PHONE, phone_verified_at=timezone.now())
-    english.force_login(user)
+    english_client.force_login(user)
 
-    page = english.get(reverse("my_dossiers")).text
+    page = english_client.get(reverse("my_dossiers")).text
 
     assert "Some dossiers filed with your phone number belong to no account yet." in page
     assert reverse("link_dossiers") in page
@@ -837,11 +845,11 @@ def test_codes_sent_from_one_client_are_counted(client, sent, settings, with_doc
 
 @pytest.mark.django_db
 def test_no_code_and_no_phone_number_in_clear_ever_reach_a_log(
-    english, every_log, sent, with_documents
+    english_client, every_log, sent, with_documents
 ):
-    _response, signup_code = sign_up(english, sent)
-    confirm(english, wrong(signup_code))
-    confirm(english, signup_code)
+    _response, signup_code = sign_up(english_client, sent)
+    confirm(english_client, wrong(signup_code))
+    confirm(english_client, signup_code)
     tracker = Client()
     look_up(tracker, with_documents)
     track_code = ask_code(tracker, sent, with_documents)

@@ -239,6 +239,7 @@ def test_failing_for_good_makes_a_dead_letter_that_can_be_retried(
     assert "gateway said 503" in message.last_error
 
     client.force_login(administrator)
+    client.cookies["django_language"] = "en"
     listing = client.get("/admin/workflows/outboxmessage/?status__exact=dead")
     assert listing.status_code == 200
     assert "gateway said 503" in listing.content.decode()
