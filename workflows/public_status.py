@@ -76,7 +76,7 @@ def what_to_do(dossier) -> str:
             "account to read what to correct and answer online, or go to %(office)s."
         ) % {"office": office}
     if state == S.AWAITING_PAYMENT:
-        amount = money(max((dossier.service.fee_bif or 0) - dossier.total_paid(), 0))
+        amount = money(dossier.amount_due())
         return _(
             "Pay the fee of %(amount)s at %(office)s (cash or bank) or by mobile money, and keep "
             "the receipt."

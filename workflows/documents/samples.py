@@ -389,7 +389,7 @@ def _walk(place, service_code, steps, wanted, found) -> None:
 def _inputs(dossier, step) -> dict:
     inputs = dict(STEP_INPUTS.get(step, {}))
     if step == "record_payment":
-        inputs["amount_bif"] = (dossier.service.fee_bif or 0) - dossier.total_paid()
+        inputs["amount_bif"] = dossier.amount_due()
         # A mobile-money reference is accepted once in the whole database.
         inputs["reference"] = f"LC{uuid.uuid4().int % 10**13:013d}"
     if step in ("give_appointment", "schedule_inspection"):

@@ -30,7 +30,7 @@ class RecordPayment(TransitionEvent):
         method = ctx.inputs.get("method")
         reference = (ctx.inputs.get("reference") or "").strip()
         amount = ctx.inputs.get("amount_bif")
-        due = (dossier.service.fee_bif or 0) - dossier.total_paid()
+        due = dossier.amount_due()
         problems = []
         if method not in PaymentMethod.values:
             problems.append(_("Choose how the citizen paid."))

@@ -22,7 +22,6 @@ from workflows.messages.base import (
     Composed,
     Inputs,
     address,
-    amount_due,
     date_or_unset,
     email_body,
     my_dossiers_path,
@@ -36,7 +35,7 @@ def payment_requested(inputs: Inputs) -> Composed:
     tracking number as the reference."""
     dossier = inputs.dossier
     number = dossier.tracking_number
-    amount = money(amount_due(dossier))
+    amount = money(dossier.amount_due())
 
     def sms(office):
         return _(

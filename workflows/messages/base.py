@@ -91,11 +91,6 @@ def date_or_unset(value) -> str:
     return day(value) if value else _("a date still to be set")
 
 
-def amount_due(dossier) -> int:
-    """What is left to pay of the service's fee (``workflows.conditions.fee_is_due``)."""
-    return max((dossier.service.fee_bif or 0) - dossier.total_paid(), 0)
-
-
 def office_place(office) -> str:
     """The office as the citizen finds it: its name, its address and its town."""
     parts = [office.name]

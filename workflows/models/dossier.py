@@ -206,6 +206,10 @@ class Dossier(DossierLifecycle):
     def total_paid(self) -> int:
         return self.payments.aggregate(total=models.Sum("amount_bif"))["total"] or 0
 
+    def amount_due(self) -> int:
+        """What is left to pay of the service's fee."""
+        return max((self.service.fee_bif or 0) - self.total_paid(), 0)
+
     @property
     def is_waiting_for_citizen(self) -> bool:
         return self.state in WAITING_FOR_CITIZEN_STATES
