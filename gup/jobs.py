@@ -66,14 +66,25 @@ def enqueue(
         if delay is None:
             resolve(function)(*args)
         return
-    import django_rq
-
-    rq_queue = django_rq.get_queue(queue)
+    rq_queue = _queue(queue)
     options = {"job_id": job_id, "failure_ttl": settings.GUP_JOBS_FAILURE_TTL}
     if delay is None:
         rq_queue.enqueue(function, *args, **options)
     else:
         rq_queue.enqueue_in(delay, function, *args, **options)
+
+
+#: One client per queue and Redis address, reused: connecting costs more than enqueuing.
+_queues: dict = {}
+
+
+def _queue(name: str):
+    import django_rq
+
+    key = (name, settings.RQ_QUEUES[name]["URL"])
+    if key not in _queues:
+        _queues[key] = django_rq.get_queue(name)
+    return _queues[key]
 
 
 def resolve(function: str):

@@ -126,9 +126,13 @@ def relay(message_ids: Iterable[int]) -> int:
                 message.pk,
             )
         except RedisError:
-            # The message is safe in the database: the sweeper relays it when Redis is back.
-            logger.warning("Redis is down: outbox message %s waits for the sweeper", message.pk)
-            continue
+            # The messages are safe in the database: the sweeper relays them when Redis is
+            # back. Stop at the first error: a Redis that does not answer would make each of
+            # the others wait for the connection timeout, and the citizen with them.
+            logger.warning(
+                "Redis is down: outbox messages from %s wait for the sweeper", message.pk
+            )
+            break
         OutboxMessage.objects.filter(pk=message.pk, enqueued_at__isnull=True).update(
             enqueued_at=timezone.now()
         )

@@ -157,6 +157,8 @@ RQ_QUEUES = {
     }
     for name in ("default", "notifications", "documents", "exchange")
 }
+# RQ's worker, warmed up before it forks a work horse per job (gup/worker.py).
+RQ = {"WORKER_CLASS": "gup.worker.WarmWorker"}
 # How long a job that failed stays in RQ's failed registry (the outbox keeps its own record).
 GUP_JOBS_FAILURE_TTL = 7 * 24 * 3600
 # The outbox (workflows/outbox.py): attempts before a message is a dead letter, the first
