@@ -152,6 +152,19 @@ class Dossier(DossierLifecycle):
                 condition=Q(applicant_account__isnull=True),
                 name="dossier_unlinked_by_phone",
             ),
+            # Staff search (``workflows.queue_search``): a national ID typed in part, a phone.
+            # The pattern operator class lets PostgreSQL serve ``LIKE 'prefix%'`` whatever the
+            # database's collation. The name's trigram index is in migration 0010 (PostgreSQL).
+            models.Index(
+                fields=["applicant_national_id"],
+                name="dossier_national_id_prefix",
+                opclasses=["varchar_pattern_ops"],
+            ),
+            models.Index(
+                fields=["applicant_phone"],
+                name="dossier_phone_prefix",
+                opclasses=["varchar_pattern_ops"],
+            ),
         ]
         constraints = [
             models.CheckConstraint(
