@@ -20,8 +20,9 @@ from workflows.views.refusals import show_refusal
 
 @office_staff_required
 def queue(request):
-    dossiers = Dossier.objects.visible_to(Actor.for_user(request.user))
-    return render_queue(request, "counter/queue.html", dossiers, COUNTER_TABS)
+    actor = Actor.for_user(request.user)
+    dossiers = Dossier.objects.visible_to(actor)
+    return render_queue(request, "counter/queue.html", dossiers, COUNTER_TABS, actor)
 
 
 @office_staff_required

@@ -4,6 +4,9 @@ from dataclasses import dataclass
 
 from django.shortcuts import render
 
+from workflows import queue_search
+from workflows.queue_search import QueueSearch, Tab, bounded_counts
+
 PAGE_SIZE = 50
 
 
@@ -25,18 +28,26 @@ def page_of(queryset, raw_number, size: int = PAGE_SIZE) -> Page:
     return Page(rows=rows[:size], number=number, has_previous=number > 1, has_next=len(rows) > size)
 
 
-def render_queue(request, template: str, queryset, tabs: dict):
-    """A queue screen: the chosen tab (the first by default), ordered by expected date, paged."""
+def render_queue(request, template: str, queryset, tabs: dict, actor):
+    """A queue screen: search and filters (``workflows.queue_search``) over the scoped
+    ``queryset``, the chosen tab (the first by default) ordered by expected date and paged, and
+    each tab's bounded count. A fixed number of queries, whatever the number of rows."""
+    search = QueueSearch(request.GET, actor=actor)
     current = request.GET.get("show")
     if current not in tabs:
         current = next(iter(tabs))
-    dossiers = queryset.for_queue().filter(tabs[current][1]).order_by("due_date", "id")
+    found = search.apply(queryset.for_queue())
+    bound = queue_search.COUNT_BOUND
+    counts = bounded_counts({key: found.filter(tab) for key, (_label, tab) in tabs.items()}, bound)
+    dossiers = found.filter(tabs[current][1]).order_by("due_date", "id")
     return render(
         request,
         template,
         {
-            "page": page_of(dossiers, request.GET.get("page")),
-            "filters": [(key, label) for key, (label, _filter) in tabs.items()],
+            "page": page_of(dossiers, request.GET.get("page"), size=PAGE_SIZE),
+            "tabs": [Tab(key, label, counts[key], bound) for key, (label, _tab) in tabs.items()],
             "current": current,
+            "search": search,
+            "filter_query": search.query_string(),
         },
     )

@@ -1,0 +1,247 @@
+"""Search and filters of the staff queues, shared by the counter and the review queue.
+
+``QueueSearch`` reads the query string (``q``, ``service``, ``state``, ``province``, ``overdue``,
+``holder``) into a validated filter and applies it to a queryset that is already scoped
+(``Dossier.objects.visible_to``): it narrows what the actor may see, never widens it. Choices that
+name people or places come from the actor's own scope, so a colleague of another office or
+institution is an invalid choice, refused like any other bad parameter: the page says so and lists
+the scoped queue without filters, never a 500.
+
+One search box finds a dossier by what the citizen brings to the desk:
+
+- a tracking number, typed loosely (``git 2026 000123 7``): exact match after normalization;
+- a national ID number, whole or its beginning: prefix match on the normalized number;
+- a phone number written as people write it (``79 12 34 56``): exact match in E.164;
+- a part of the applicant's name, accents and case ignored (``ndayishimiye``, ``Gloriose``):
+  on PostgreSQL, ``gup_search_name()`` served by a GIN trigram index (migration 0010); on
+  SQLite (the embedded default), a plain ``icontains`` on each name.
+
+Tab counts are bounded (``bounded_counts``): each tab counts at most ``COUNT_BOUND + 1`` rows,
+all tabs in one query, so a queue of a million dossiers shows "50+" without counting them.
+"""
+
+import contextlib
+import functools
+import operator
+import re
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import EmptyResultSet, ValidationError
+from django.db import connections
+from django.db.models import CharField, Func, Q, Value
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from gup.roles import INSTITUTION_ROLES
+from services.models import Province, Service
+from workflows import tracking
+from workflows.applicant import NATIONAL_ID_PATTERN, normalize_phone
+from workflows.states import FINAL_STATES, DossierState
+
+#: A tab shows its number of dossiers up to this bound, and "50+" beyond.
+COUNT_BOUND = 50
+MAX_QUERY_LENGTH = 100
+#: Fewer letters give no trigram to look up: the index could not help, and the answer would be
+#: half the queue anyway.
+MIN_NAME_LENGTH = 3
+
+HOLDER_ME = "me"
+HOLDER_NONE = "none"
+
+
+class SearchName(Func):
+    """The applicant's name, lower case and without accents (the trigram index's expression)."""
+
+    function = "gup_search_name"
+    output_field = CharField()
+
+
+class Normalized(Func):
+    """A text lower case and without accents, as ``SearchName`` writes the name."""
+
+    function = "gup_normalize"
+    output_field = CharField()
+
+
+def search_condition(raw: str, vendor: str) -> Q:
+    """What the search box means, as a condition on dossiers; ``ValidationError`` when it means
+    nothing searchable (a name too short to look up)."""
+    text = " ".join(raw.split())
+    number = tracking.normalize(text)
+    if tracking.is_valid(number):
+        return Q(tracking_number=number)
+    if any(char.isdigit() for char in text):
+        conditions = []
+        national_id = re.sub(r"\s", "", text).upper()
+        if NATIONAL_ID_PATTERN.match(national_id):
+            conditions.append(Q(applicant_national_id__startswith=national_id))
+        with contextlib.suppress(ValidationError):
+            conditions.append(Q(applicant_phone=normalize_phone(text)))
+        if not conditions:
+            raise ValidationError(
+                _("This is neither a tracking number, a national ID number nor a phone number."),
+                code="not_a_number",
+            )
+        return functools.reduce(operator.or_, conditions)
+    if len(text) < MIN_NAME_LENGTH:
+        raise ValidationError(
+            _("Type at least %(count)d letters of the name."),
+            code="too_short",
+            params={"count": MIN_NAME_LENGTH},
+        )
+    if vendor == "postgresql":
+        return Q(search_name__contains=Normalized(Value(text, output_field=CharField())))
+    condition = Q()
+    for word in text.split():
+        condition &= Q(applicant_first_name__icontains=word) | Q(
+            applicant_last_name__icontains=word
+        )
+    return condition
+
+
+class QueueSearch(forms.Form):
+    """The search and filters of a staff queue, for one actor (their scope gives the choices)."""
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=MAX_QUERY_LENGTH,
+        help_text=_("Tracking number, applicant's name, national ID number or phone number."),
+    )
+    service = forms.TypedChoiceField(
+        label=_("Service"), required=False, coerce=int, empty_value=None
+    )
+    state = forms.ChoiceField(label=_("State"), required=False)
+    province = forms.TypedChoiceField(
+        label=_("Province"), required=False, coerce=int, empty_value=None
+    )
+    holder = forms.ChoiceField(label=_("Handled by"), required=False)
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+
+    def __init__(self, data, *, actor, **kwargs):
+        super().__init__(data, **kwargs)
+        self.actor = actor
+        self.vendor = None
+        anything = [("", _("Any"))]
+        services = Service.objects.order_by("code")
+        self.fields["service"].choices = anything + [(s.pk, s.name) for s in services]
+        self.fields["state"].choices = anything + [
+            (value, label) for value, label in DossierState.choices if value != DossierState.DRAFT
+        ]
+        institution_id = actor.staff_institution_id
+        if institution_id is None:
+            # An office serves one province and nobody holds a dossier at the counter (an
+            # officer claims it at the institution): these two filters have no meaning there.
+            del self.fields["province"]
+            del self.fields["holder"]
+        else:
+            provinces = Province.objects.order_by("name")
+            self.fields["province"].choices = anything + [(p.pk, p.name) for p in provinces]
+            colleagues = (
+                get_user_model()
+                .objects.filter(
+                    institution_id=institution_id, role__in=INSTITUTION_ROLES, is_active=True
+                )
+                .exclude(pk=actor.user_id)
+                .order_by("last_name", "first_name", "username")
+            )
+            self.fields["holder"].choices = [
+                *anything,
+                (HOLDER_ME, _("Me")),
+                (HOLDER_NONE, _("Nobody yet")),
+                *((str(user.pk), user.get_full_name() or user.username) for user in colleagues),
+            ]
+
+    def clean_q(self):
+        text = self.cleaned_data["q"].strip()
+        if text:
+            # Checked here, so that a name too short is an error like any other.
+            search_condition(text, vendor="")
+        return text
+
+    def apply(self, queryset):
+        """``queryset`` narrowed by the valid filters; unchanged when any parameter is bad."""
+        if not self.is_valid():
+            return queryset
+        data = self.cleaned_data
+        vendor = connections[queryset.db].vendor
+        if data["q"]:
+            if vendor == "postgresql":
+                queryset = queryset.alias(
+                    search_name=SearchName("applicant_first_name", "applicant_last_name")
+                )
+            queryset = queryset.filter(search_condition(data["q"], vendor))
+        if data["service"]:
+            queryset = queryset.filter(service_id=data["service"])
+        if data["state"]:
+            queryset = queryset.filter(state=data["state"])
+        if data.get("province"):
+            queryset = queryset.filter(office__province_id=data["province"])
+        if data["overdue"]:
+            queryset = queryset.filter(due_date__lt=timezone.localdate()).exclude(
+                state__in=FINAL_STATES
+            )
+        holder = data.get("holder")
+        if holder == HOLDER_ME:
+            queryset = queryset.filter(officer_id=self.actor.user_id)
+        elif holder == HOLDER_NONE:
+            queryset = queryset.filter(officer__isnull=True)
+        elif holder:
+            queryset = queryset.filter(officer_id=int(holder))
+        return queryset
+
+    def query_string(self) -> str:
+        """The valid filters as URL parameters, for the tabs and the pager to carry."""
+        if not self.is_valid():
+            return ""
+        pairs = []
+        for name in self.fields:
+            value = self.cleaned_data.get(name)
+            if value is True:
+                pairs.append((name, "on"))
+            elif value:
+                pairs.append((name, value))
+        return urlencode(pairs)
+
+
+@dataclass
+class Tab:
+    key: str
+    label: str
+    count: int
+    bound: int
+
+    @property
+    def count_label(self) -> str:
+        return f"{self.bound}+" if self.count > self.bound else str(self.count)
+
+
+def bounded_counts(querysets: dict, bound: int | None = None) -> dict:
+    """How many rows each queryset has, counting at most ``bound + 1`` of each: one query.
+
+    One scalar subquery per tab, each ``SELECT COUNT(*) FROM (… LIMIT bound + 1)``, in a single
+    ``SELECT``: the database stops reading each tab at the bound, and the page pays one round
+    trip whatever the number of tabs. (A single conditional aggregate over one bounded subquery
+    would bound the total, not each tab.)
+    """
+    bound = COUNT_BOUND if bound is None else bound
+    if not querysets:
+        return {}
+    parts, params = [], []
+    using = next(iter(querysets.values())).db
+    for queryset in querysets.values():
+        bounded = queryset.order_by().values("pk")[: bound + 1]
+        try:
+            sql, sub_params = bounded.query.get_compiler(using).as_sql()
+        except EmptyResultSet:  # ``.none()``, or a filter that can match nothing
+            parts.append("0")
+            continue
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS bounded)")
+        params.extend(sub_params)
+    with connections[using].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        row = cursor.fetchone()
+    return dict(zip(querysets, row, strict=True))
