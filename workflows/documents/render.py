@@ -12,6 +12,9 @@
   as text and never reaches the fetcher; if a template ever asks for something else, the render
   fails loudly instead of reading the disk or the network.
 - Bidirectional control characters are dropped from the page (``plain_text``).
+- Each PDF stream is compressed once (``_compressing_streams_once``): for PDF/A, pydyf
+  compressed every stream (the fonts, the page, the colour profile) a second time to hash the
+  file for its identifier.
 """
 
 import contextlib
@@ -41,6 +44,7 @@ class Engine(NamedTuple):
     fetcher: type
     stylesheets: list
     font_config: object
+    finisher: object
 
 
 @functools.cache
@@ -80,7 +84,8 @@ def engine() -> Engine:
         )
         for name in ("fonts.css", "document.css")
     ]
-    return Engine(weasyprint, ProjectFilesOnly, stylesheets, font_config)
+    finisher = _streams_compressed_once()
+    return Engine(weasyprint, ProjectFilesOnly, stylesheets, font_config, finisher)
 
 
 def harfbuzz_subset_installed() -> bool:
@@ -111,14 +116,43 @@ def render_pdf(html: str, *, archival: bool = False) -> bytes:
 def _write_pdf(html: str, archival: bool) -> bytes:
     # A function of its own: once it returns, nothing of the render is referenced any more,
     # so the collection that follows frees all of it.
-    weasyprint, fetcher, stylesheets, font_config = engine()
+    weasyprint, fetcher, stylesheets, font_config, finisher = engine()
     html = without_direction_controls(html)
     document = weasyprint.HTML(string=html, base_url=ASSETS.as_uri() + "/", url_fetcher=fetcher())
     return document.write_pdf(
         stylesheets=stylesheets,
         font_config=font_config,
         pdf_variant=ARCHIVAL_VARIANT if archival else None,
+        finisher=finisher,
     )
+
+
+def _streams_compressed_once():
+    """A WeasyPrint finisher: every stream of the PDF is serialized (and compressed) once.
+
+    pydyf serializes a stream (zlib, level 9) each time its ``data`` is read. It reads it to
+    write the file, and for PDF/A, whose trailer needs an identifier, a second time to hash
+    the whole file: the fonts, the page and the colour profile were compressed twice, some
+    5 ms of an archival document's render. The finisher runs when the PDF is complete and
+    about to be written: each stream keeps the bytes of its first serialization. The file
+    is byte for byte the same.
+    """
+    import pydyf
+
+    serialized_once = {}  # a stream class: its subclass whose data is the bytes kept
+
+    def finisher(document, pdf):
+        for pdf_object in pdf.objects:
+            if isinstance(pdf_object, pydyf.Stream):
+                pdf_object.serialized = pdf_object.data
+                cls = type(pdf_object)
+                if cls not in serialized_once:
+                    serialized_once[cls] = type(
+                        cls.__name__, (cls,), {"data": property(lambda self: self.serialized)}
+                    )
+                pdf_object.__class__ = serialized_once[cls]
+
+    return finisher
 
 
 @contextlib.contextmanager
