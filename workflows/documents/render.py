@@ -43,6 +43,7 @@ class Engine(NamedTuple):
     weasyprint: object
     fetcher: type
     stylesheets: list
+    framed_stylesheets: list
     font_config: object
     finisher: object
 
@@ -82,10 +83,10 @@ def engine() -> Engine:
         weasyprint.CSS(
             filename=str(ASSETS / name), url_fetcher=ProjectFilesOnly(), font_config=font_config
         )
-        for name in ("fonts.css", "document.css")
+        for name in ("fonts.css", "document.css", "certificate.css")
     ]
     finisher = _streams_compressed_once()
-    return Engine(weasyprint, ProjectFilesOnly, stylesheets, font_config, finisher)
+    return Engine(weasyprint, ProjectFilesOnly, stylesheets[:2], stylesheets, font_config, finisher)
 
 
 def harfbuzz_subset_installed() -> bool:
@@ -103,24 +104,25 @@ def project_file(url: str) -> Path | None:
     return path
 
 
-def render_pdf(html: str, *, archival: bool = False) -> bytes:
-    """The PDF of ``html`` (a whole page from ``templates/pdf/``); PDF/A when ``archival``.
+def render_pdf(html: str, *, archival: bool = False, framed: bool = False) -> bytes:
+    """The PDF of ``html`` (a whole page from ``templates/pdf/``); PDF/A when ``archival``, on
+    the framed page of the issued documents when ``framed`` (``assets/certificate.css``).
 
     Bidirectional control characters are dropped first (see above).
     """
     # The font configuration is shared: one render at a time per process.
     with _lock, _collecting_once_at_the_end():
-        return _write_pdf(html, archival)
+        return _write_pdf(html, archival, framed)
 
 
-def _write_pdf(html: str, archival: bool) -> bytes:
+def _write_pdf(html: str, archival: bool, framed: bool = False) -> bytes:
     # A function of its own: once it returns, nothing of the render is referenced any more,
     # so the collection that follows frees all of it.
-    weasyprint, fetcher, stylesheets, font_config, finisher = engine()
+    weasyprint, fetcher, stylesheets, framed_stylesheets, font_config, finisher = engine()
     html = without_direction_controls(html)
     document = weasyprint.HTML(string=html, base_url=ASSETS.as_uri() + "/", url_fetcher=fetcher())
     return document.write_pdf(
-        stylesheets=stylesheets,
+        stylesheets=framed_stylesheets if framed else stylesheets,
         font_config=font_config,
         pdf_variant=ARCHIVAL_VARIANT if archival else None,
         finisher=finisher,
