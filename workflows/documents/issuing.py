@@ -117,7 +117,9 @@ def _pdf(kind, dossier, occasion, **identity) -> bytes:
     context = contents.build(kind, dossier, occasion, **identity)
     # A preview is never archived: PDF/A only for the documents the state keeps.
     archival = kind.archival and bool(identity["code"])
-    return render_pdf(render_to_string(kind.template, context), archival=archival)
+    return render_pdf(
+        render_to_string(kind.template, context), archival=archival, framed=kind.framed
+    )
 
 
 def stored_file(document):

@@ -22,6 +22,9 @@ class DocumentKind:
     series: str
     template_version: int = 1
     archival: bool = False
+    #: Printed on a framed page in a larger title (``assets/certificate.css``): the issued
+    #: documents themselves, as official certificates are.
+    framed: bool = False
     #: Days the document is valid for, when it expires whatever the service.
     validity_days: int | None = None
     #: The issued document of a service: its validity is the service's.
@@ -56,6 +59,7 @@ KINDS: dict[str, DocumentKind] = {
             series="A",
             archival=True,
             issued_on_decision=True,
+            framed=True,
         ),
         DocumentKind(
             "land_title_certificate",
@@ -63,6 +67,7 @@ KINDS: dict[str, DocumentKind] = {
             series="A",
             archival=True,
             issued_on_decision=True,
+            framed=True,
         ),
         DocumentKind(
             "collection_notice",

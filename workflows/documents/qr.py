@@ -18,6 +18,7 @@ from urllib.parse import quote, unquote
 
 import segno
 from django.conf import settings
+from PIL import Image
 
 SCHEME = "gup-qr:"
 
@@ -58,6 +59,10 @@ def _png(text: str) -> bytes:
     code = make(text)
     if code.version > MAX_VERSION:
         raise ValueError(f"The QR code would be version {code.version}, above {MAX_VERSION}.")
+    bilevel = io.BytesIO()
+    code.save(bilevel, kind="png", scale=1, border=4)
+    # As 8-bit grey, which WeasyPrint embeds as it is: a one-bit PNG it first converts to RGB
+    # and encodes again (twice the work at every render, three times the bytes in the PDF).
     image = io.BytesIO()
-    code.save(image, kind="png", scale=1, border=4)
+    Image.open(bilevel).convert("L").save(image, format="PNG")
     return image.getvalue()

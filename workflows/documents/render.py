@@ -12,6 +12,9 @@
   as text and never reaches the fetcher; if a template ever asks for something else, the render
   fails loudly instead of reading the disk or the network.
 - Bidirectional control characters are dropped from the page (``plain_text``).
+- Each PDF stream is compressed once (``_compressing_streams_once``): for PDF/A, pydyf
+  compressed every stream (the fonts, the page, the colour profile) a second time to hash the
+  file for its identifier.
 """
 
 import contextlib
@@ -39,8 +42,13 @@ logger = logging.getLogger(__name__)
 class Engine(NamedTuple):
     weasyprint: object
     fetcher: type
+    #: The one instance the renders use (under ``_lock``): building a fetcher (urllib's
+    #: opener and its nine handlers) took 0.5 ms, at every render.
+    url_fetcher: object
     stylesheets: list
+    framed_stylesheets: list
     font_config: object
+    finisher: object
 
 
 @functools.cache
@@ -74,13 +82,23 @@ def engine() -> Engine:
             "Install the Debian package libharfbuzz-subset0."
         )
     font_config = FontConfiguration()
+    url_fetcher = ProjectFilesOnly()
     stylesheets = [
         weasyprint.CSS(
-            filename=str(ASSETS / name), url_fetcher=ProjectFilesOnly(), font_config=font_config
+            filename=str(ASSETS / name), url_fetcher=url_fetcher, font_config=font_config
         )
-        for name in ("fonts.css", "document.css")
+        for name in ("fonts.css", "document.css", "certificate.css")
     ]
-    return Engine(weasyprint, ProjectFilesOnly, stylesheets, font_config)
+    finisher = _streams_compressed_once()
+    return Engine(
+        weasyprint,
+        ProjectFilesOnly,
+        url_fetcher,
+        stylesheets[:2],
+        stylesheets,
+        font_config,
+        finisher,
+    )
 
 
 def harfbuzz_subset_installed() -> bool:
@@ -98,27 +116,57 @@ def project_file(url: str) -> Path | None:
     return path
 
 
-def render_pdf(html: str, *, archival: bool = False) -> bytes:
-    """The PDF of ``html`` (a whole page from ``templates/pdf/``); PDF/A when ``archival``.
+def render_pdf(html: str, *, archival: bool = False, framed: bool = False) -> bytes:
+    """The PDF of ``html`` (a whole page from ``templates/pdf/``); PDF/A when ``archival``, on
+    the framed page of the issued documents when ``framed`` (``assets/certificate.css``).
 
     Bidirectional control characters are dropped first (see above).
     """
     # The font configuration is shared: one render at a time per process.
     with _lock, _collecting_once_at_the_end():
-        return _write_pdf(html, archival)
+        return _write_pdf(html, archival, framed)
 
 
-def _write_pdf(html: str, archival: bool) -> bytes:
+def _write_pdf(html: str, archival: bool, framed: bool = False) -> bytes:
     # A function of its own: once it returns, nothing of the render is referenced any more,
     # so the collection that follows frees all of it.
-    weasyprint, fetcher, stylesheets, font_config = engine()
+    weasyprint, _, url_fetcher, stylesheets, framed_stylesheets, font_config, finisher = engine()
     html = without_direction_controls(html)
-    document = weasyprint.HTML(string=html, base_url=ASSETS.as_uri() + "/", url_fetcher=fetcher())
+    document = weasyprint.HTML(string=html, base_url=ASSETS.as_uri() + "/", url_fetcher=url_fetcher)
     return document.write_pdf(
-        stylesheets=stylesheets,
+        stylesheets=framed_stylesheets if framed else stylesheets,
         font_config=font_config,
         pdf_variant=ARCHIVAL_VARIANT if archival else None,
+        finisher=finisher,
     )
+
+
+def _streams_compressed_once():
+    """A WeasyPrint finisher: every stream of the PDF is serialized (and compressed) once.
+
+    pydyf serializes a stream (zlib, level 9) each time its ``data`` is read. It reads it to
+    write the file, and for PDF/A, whose trailer needs an identifier, a second time to hash
+    the whole file: the fonts, the page and the colour profile were compressed twice, some
+    5 ms of an archival document's render. The finisher runs when the PDF is complete and
+    about to be written: each stream keeps the bytes of its first serialization. The file
+    is byte for byte the same.
+    """
+    import pydyf
+
+    serialized_once = {}  # a stream class: its subclass whose data is the bytes kept
+
+    def finisher(document, pdf):
+        for pdf_object in pdf.objects:
+            if isinstance(pdf_object, pydyf.Stream):
+                pdf_object.serialized = pdf_object.data
+                cls = type(pdf_object)
+                if cls not in serialized_once:
+                    serialized_once[cls] = type(
+                        cls.__name__, (cls,), {"data": property(lambda self: self.serialized)}
+                    )
+                pdf_object.__class__ = serialized_once[cls]
+
+    return finisher
 
 
 @contextlib.contextmanager

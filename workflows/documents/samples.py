@@ -69,7 +69,7 @@ class Sample:
 
     def render(self) -> bytes:
         """The PDF, exactly as ``issuing.render`` makes it from the same context."""
-        return render_pdf(self.html(), archival=self.kind.archival)
+        return render_pdf(self.html(), archival=self.kind.archival, framed=self.kind.framed)
 
 
 class NoScenario(LookupError):
