@@ -4,7 +4,7 @@ Deny by default: a role not named here sees nothing.
 """
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from gup.roles import Role
@@ -36,9 +36,22 @@ class DossierQuerySet(models.QuerySet):
         return self.none()
 
     def for_queue(self):
-        """What a queue row shows, fetched with a fixed number of queries."""
-        return self.select_related("service", "office", "institution", "officer").exclude(
-            state=DossierState.DRAFT
+        """What a queue row shows (``workflows.queue_rows``), fetched with a fixed number of
+        queries: ``last_step`` is the kind of the dossier's latest transition, one subquery per
+        row in the same SELECT. Events that leave the state alone (a payment recorded, a note, a
+        resume link sent) are not steps: they do not hide that the citizen has answered."""
+        from workflows.models import HistoryEntry
+
+        last_step = (
+            HistoryEntry.objects.filter(dossier=OuterRef("pk"))
+            .exclude(from_state=F("to_state"))
+            .order_by("-position")
+            .values("kind")[:1]
+        )
+        return (
+            self.select_related("service", "office", "institution", "officer")
+            .exclude(state=DossierState.DRAFT)
+            .annotate(last_step=Subquery(last_step))
         )
 
 

@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from gup.roles import Role
 from workflows import tracking
 from workflows.models import Dossier
+from workflows.queue_rows import queue_rows
 from workflows.views.access import requires_role
 from workflows.views.paging import page_of
 
@@ -17,11 +18,13 @@ def dossiers(request):
     visible = Dossier.objects.visible_to(request.user).for_queue()
     if wanted and visible.filter(tracking_number=wanted).exists():
         return redirect("dossier_detail", tracking_number=wanted)
+    page = page_of(visible.order_by("-submitted_at", "-id"), request.GET.get("page"))
     return render(
         request,
         "audit/dossiers.html",
         {
-            "page": page_of(visible.order_by("-submitted_at", "-id"), request.GET.get("page")),
+            "page": page,
+            "rows": queue_rows(page.rows),
             "number": request.GET.get("number", ""),
             "not_found": bool(wanted),
             "current": "all",

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.shortcuts import render
 
 from workflows import queue_search
+from workflows.queue_rows import queue_rows
 from workflows.queue_search import QueueSearch, Tab, bounded_counts
 
 PAGE_SIZE = 50
@@ -40,11 +41,14 @@ def render_queue(request, template: str, queryset, tabs: dict, actor):
     bound = queue_search.COUNT_BOUND
     counts = bounded_counts({key: found.filter(tab) for key, (_label, tab) in tabs.items()}, bound)
     dossiers = found.filter(tabs[current][1]).order_by("due_date", "id")
+    page = page_of(dossiers, request.GET.get("page"), size=PAGE_SIZE)
+    at_institution = actor.staff_institution_id is not None
     return render(
         request,
         template,
         {
-            "page": page_of(dossiers, request.GET.get("page"), size=PAGE_SIZE),
+            "page": page,
+            "rows": queue_rows(page.rows, at_institution=at_institution),
             "tabs": [Tab(key, label, counts[key], bound) for key, (label, _tab) in tabs.items()],
             "current": current,
             "search": search,

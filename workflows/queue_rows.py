@@ -1,0 +1,63 @@
+"""What a row of a staff queue says about its dossier, beyond its fields.
+
+The facts are computed here, for a page of dossiers already fetched by ``for_queue()`` (which
+annotates ``last_step``, the kind of the latest transition): no query per row. The template only
+shows them.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from workflows.deadlines import working_days_between
+from workflows.events.filing import Resubmit
+from workflows.events.review import ProvideInformation
+from workflows.states import FINAL_STATES, DossierState
+
+#: The steps by which the citizen answers the office (``CitizenAnswer``).
+CITIZEN_ANSWERS = frozenset({Resubmit.name, ProvideInformation.name})
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    dossier: object
+    #: The day the dossier was filed (submitted online or filed at the counter).
+    filed_on: datetime.date | None
+    #: Working days from filing to today.
+    age: int | None
+    is_overdue: bool
+    #: Working days past the expected date (0 when overdue since a weekend or a holiday only).
+    overdue_by: int
+    #: The citizen's answer came back and no step was taken since.
+    citizen_answered: bool
+    #: Forwarded to the institution and not received yet (shown in the institution's queue).
+    new_from_province: bool
+    #: The officer's name, or "" when nobody holds it.
+    holder: str
+
+
+def queue_row(dossier, *, at_institution: bool, today: datetime.date) -> QueueRow:
+    filed_on = timezone.localdate(dossier.submitted_at) if dossier.submitted_at else None
+    is_overdue = (
+        dossier.due_date is not None
+        and dossier.state not in FINAL_STATES
+        and today > dossier.due_date
+    )
+    officer = dossier.officer
+    return QueueRow(
+        dossier=dossier,
+        filed_on=filed_on,
+        age=working_days_between(filed_on, today) if filed_on else None,
+        is_overdue=is_overdue,
+        overdue_by=working_days_between(dossier.due_date, today) if is_overdue else 0,
+        citizen_answered=getattr(dossier, "last_step", None) in CITIZEN_ANSWERS,
+        new_from_province=at_institution and dossier.state == DossierState.FORWARDED,
+        holder=(officer.get_full_name() or officer.username) if officer else "",
+    )
+
+
+def queue_rows(dossiers, *, at_institution: bool = False, today=None) -> list[QueueRow]:
+    """The rows of a page of dossiers fetched by ``DossierQuerySet.for_queue()``."""
+    today = today or timezone.localdate()
+    return [queue_row(d, at_institution=at_institution, today=today) for d in dossiers]
