@@ -87,10 +87,16 @@ def test_dossier_pages(client, personas, dossier, who):
     download = client.get(
         reverse("dossier_attachment", args=[dossier.tracking_number, attachment.stored_name])
     )
+    viewed = client.get(
+        reverse("dossier_attachment_inline", args=[dossier.tracking_number, attachment.stored_name])
+    )
+    viewer = client.get(reverse("dossier_attachment_view", args=[dossier.tracking_number, 1]))
     step_page = client.get(reverse("dossier_step", args=[dossier.tracking_number, "approve"]))
 
     assert detail.status_code == expected
     assert download.status_code == expected
+    assert viewed.status_code == expected
+    assert viewer.status_code == expected
     if expected == 200:
         # The step page opens for the handling officer and sends everyone else back.
         assert step_page.status_code == (

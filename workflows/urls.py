@@ -37,4 +37,14 @@ urlpatterns = [
         dossiers.attachment,
         name="dossier_attachment",
     ),
+    path(
+        "dossiers/<str:tracking_number>/files/<slug:stored_name>/view/",
+        dossiers.attachment_inline,
+        name="dossier_attachment_inline",
+    ),
+    path(
+        "dossiers/<str:tracking_number>/documents/<int:number>/view/",
+        dossiers.view_attachment,
+        name="dossier_attachment_view",
+    ),
 ]

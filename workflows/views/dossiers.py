@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods, require_POST
 
 from services.answers import labelled_answers
@@ -16,7 +17,7 @@ from workflows.forms import NoteForm, step_form
 from workflows.history_display import history_lines
 from workflows.models import Dossier
 from workflows.views.access import staff_required
-from workflows.views.files import private_file
+from workflows.views.files import VIEWABLE_TYPES, private_file, viewable_file
 from workflows.views.refusals import show_refusal
 
 
@@ -149,4 +150,39 @@ def attachment(request, tracking_number, stored_name):
     document = get_object_or_404(dossier.attachments, stored_name=stored_name)
     return private_file(
         document.path, filename=document.original_name, content_type=document.content_type
+    )
+
+
+@staff_required
+@xframe_options_sameorigin
+def attachment_inline(request, tracking_number, stored_name):
+    """The attachment shown in the browser (a PDF or an image; anything else is downloaded)."""
+    dossier = visible_dossier(request, tracking_number)
+    document = get_object_or_404(dossier.attachments, stored_name=stored_name)
+    return viewable_file(
+        document.path, filename=document.original_name, content_type=document.content_type
+    )
+
+
+@staff_required
+def view_attachment(request, tracking_number, number):
+    """The dossier's ``number``-th attachment (from 1) on a page, with the previous and the next."""
+    dossier = visible_dossier(request, tracking_number)
+    attachments = list(dossier.attachments.select_related("document"))
+    if not 1 <= number <= len(attachments):
+        raise Http404
+    file = attachments[number - 1]
+    return render(
+        request,
+        "dossiers/attachment_viewer.html",
+        {
+            "dossier": dossier,
+            "file": file,
+            "number": number,
+            "count": len(attachments),
+            "previous": number - 1 if number > 1 else None,
+            "next": number + 1 if number < len(attachments) else None,
+            "viewable": file.content_type in VIEWABLE_TYPES,
+            "is_pdf": file.content_type == "application/pdf",
+        },
     )

@@ -15,6 +15,31 @@ def private_file(path, *, filename: str, content_type: str, inline: bool = False
     return private(response)
 
 
+# The only types a browser is asked to show itself: it renders them without running anything of
+# the file's. Anything else an attachment may hold is only ever downloaded.
+VIEWABLE_TYPES = frozenset({"application/pdf", "image/jpeg", "image/png"})
+# Nothing in the document may fetch, run or frame anything. Chromium's PDF viewer still shows a
+# PDF under ``sandbox`` (checked in tests/e2e/test_touch_and_viewer.py); ``plugin-types`` is
+# only read by older browsers.
+VIEWING_POLICY = (
+    "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; "
+    "plugin-types application/pdf; sandbox"
+)
+
+
+def viewable_file(path, *, filename: str, content_type: str):
+    """The file at ``path`` shown in the browser if it is a PDF or an image, else downloaded."""
+    if content_type not in VIEWABLE_TYPES:
+        response = private_file(
+            path, filename=filename, content_type="application/octet-stream", inline=False
+        )
+    else:
+        response = private_file(path, filename=filename, content_type=content_type, inline=True)
+    response["Content-Security-Policy"] = VIEWING_POLICY
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    return response
+
+
 def private_pdf(content: bytes, filename: str):
     """A PDF made for this request (a preview), shown in the browser."""
     response = HttpResponse(content, content_type="application/pdf")
