@@ -35,3 +35,6 @@ DATABASES["default"]["TEST"] = {  # noqa: F405
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Rate limits are counted in the cache, per client IP (always 127.0.0.1 here): each run keeps its
+# own counters, so two runs on one machine never slow each other's clients down.
+CACHES["default"]["KEY_PREFIX"] = f"test-{os.getpid()}"  # noqa: F405
