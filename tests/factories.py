@@ -38,7 +38,7 @@ from workflows.actors import Actor
 from workflows.conditions import fee_is_due
 from workflows.deadlines import is_working_day
 from workflows.models import Attachment, Channel, Dossier, Payment, PaymentMethod
-from workflows.states import DossierState
+from workflows.states import INSTITUTION_STEPS, DossierState
 
 S = DossierState
 PASSWORD = "a-long-test-password"
@@ -292,20 +292,6 @@ COUNTER_ROUTE = {
 }
 
 APPLICANT_STEPS = {"submit", "resubmit", "provide_information", "withdraw"}
-INSTITUTION_STEPS = {
-    "receive",
-    "request_information",
-    "schedule_inspection",
-    "record_inspection",
-    "open_public_notice",
-    "close_public_notice",
-    "give_appointment",
-    "record_attendance",
-    "approve",
-    "reject",
-    "issue",
-    "dispatch",
-}
 SYSTEM_STEPS = {"expire"}
 
 STEP_COMMENTS = {

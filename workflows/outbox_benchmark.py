@@ -95,7 +95,7 @@ from workflows.models import (
     OutboxState,
     PaymentMethod,
 )
-from workflows.states import DossierState
+from workflows.states import INSTITUTION_STEPS, DossierState
 
 DATABASE_PREFIX = "gup_bench_outbox_"
 QUEUE = "notifications"
@@ -326,20 +326,6 @@ PHONE_PREFIXES = ("79", "71", "72", "61", "68", "69")
 LANGUAGES = (("rn", 70), ("fr", 25), ("en", 5))
 #: The steps the institution's officer takes; the office's clerk takes the others, answering
 #: for the citizen too (a counter dossier has no citizen account).
-INSTITUTION_STEPS = {
-    "receive",
-    "request_information",
-    "schedule_inspection",
-    "record_inspection",
-    "open_public_notice",
-    "close_public_notice",
-    "give_appointment",
-    "record_attendance",
-    "approve",
-    "reject",
-    "issue",
-    "dispatch",
-}
 COMMENTS = {
     "return_for_correction": "La copie de la carte d'identité est illisible : apportez une copie "
     "lisible des deux faces.",

@@ -60,6 +60,23 @@ WAITING_FOR_CITIZEN_STATES = (S.RETURNED, S.INFORMATION_REQUESTED, S.AWAITING_PA
 FINAL_STATES = (S.COLLECTED, S.CLOSED, S.WITHDRAWN, S.EXPIRED)
 #: The institution is working on it (review and its side steps).
 REVIEW_STATES = (S.IN_REVIEW, S.INSPECTION, S.PUBLIC_NOTICE, S.APPOINTMENT)
+#: The transitions the institution's officer takes; the office takes the others.
+INSTITUTION_STEPS = frozenset(
+    {
+        "receive",
+        "request_information",
+        "schedule_inspection",
+        "record_inspection",
+        "open_public_notice",
+        "close_public_notice",
+        "give_appointment",
+        "record_attendance",
+        "approve",
+        "reject",
+        "issue",
+        "dispatch",
+    }
+)
 
 
 class DossierLifecycle(ConcurrentTransitionMixin, models.Model):

@@ -55,6 +55,7 @@ from workflows.documents.contents import Occasion
 from workflows.documents.render import render_pdf
 from workflows.models import Dossier, HistoryEntry, PaymentMethod
 from workflows.numbering import allocate_document_number
+from workflows.states import INSTITUTION_STEPS
 
 
 @dataclass(frozen=True)
@@ -230,15 +231,6 @@ SCENARIOS = (
     ("land-title", ("forward", "receive", "approve", "issue")),
 )
 
-INSTITUTION_STEPS = {
-    "receive",
-    "request_information",
-    "schedule_inspection",
-    "give_appointment",
-    "approve",
-    "reject",
-    "issue",
-}
 
 STEP_INPUTS = {
     "return_for_correction": {
