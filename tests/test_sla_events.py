@@ -407,3 +407,31 @@ def test_the_staff_page_shows_the_office_and_the_institution_time_apart(personas
     assert "Office: 4 days" in text and "Institution: 4 days" in text
     elapsed = page.context["clock"].elapsed
     assert elapsed == sla.Elapsed(office=4, institution=4)
+
+
+def test_dossiers_already_waiting_when_the_clock_arrives_are_paused_since_they_waited(personas):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("workflows.migrations.0011_sla_clock")
+    with clock_at(MONDAY_22_JUNE):
+        dossier = in_gitega(personas, S.INTAKE, counter=True)
+    with clock_at(TUESDAY_23_JUNE):
+        returned = perform(
+            dossier.pk,
+            "return_for_correction",
+            personas.clerk_gitega,
+            comment="The plans are missing the scale.",
+        )
+    # As before the clock existed.
+    ClockSuspension.objects.all().delete()
+    Dossier.objects.filter(pk=returned.pk).update(clock_paused_at=None)
+
+    migration.pause_the_dossiers_already_waiting(apps, None)
+
+    suspension = ClockSuspension.objects.get(dossier=returned)
+    assert suspension.paused_at == last_entry(returned).at and suspension.resumed_at is None
+    with clock_at(THURSDAY_2_JULY):
+        corrected = perform(returned.pk, "resubmit", personas.clerk_gitega, comment="Signed.")
+    assert corrected.due_date > returned.due_date

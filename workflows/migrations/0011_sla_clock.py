@@ -5,6 +5,31 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+WAITING_FOR_CITIZEN_STATES = ("returned", "information_requested", "awaiting_payment")
+
+
+def pause_the_dossiers_already_waiting(apps, schema_editor):
+    """Dossiers waiting for the citizen when the clock arrives: paused since they started
+    waiting (the history row that brought them there), so that their answer moves the date."""
+    Dossier = apps.get_model("workflows", "Dossier")
+    HistoryEntry = apps.get_model("workflows", "HistoryEntry")
+    ClockSuspension = apps.get_model("workflows", "ClockSuspension")
+    waiting = Dossier.objects.filter(state__in=WAITING_FOR_CITIZEN_STATES).only("pk", "state")
+    for dossier in waiting.iterator():
+        entered = (
+            HistoryEntry.objects.filter(dossier_id=dossier.pk, to_state=dossier.state)
+            .order_by("-position")
+            .values_list("at", flat=True)
+            .first()
+        )
+        if entered is None:
+            continue
+        ClockSuspension.objects.create(
+            dossier_id=dossier.pk, waiting_state=dossier.state, paused_at=entered
+        )
+        Dossier.objects.filter(pk=dossier.pk).update(clock_paused_at=entered)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -73,4 +98,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.CheckConstraint(condition=models.Q(('working_days__gte', 1)), name='extension_of_at_least_one_day')],
             },
         ),
+        migrations.RunPython(pause_the_dossiers_already_waiting, migrations.RunPython.noop),
     ]
