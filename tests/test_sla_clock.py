@@ -306,3 +306,5 @@ def test_the_administrator_declares_a_closure_in_the_admin(admin_client):
 
     closure = Closure.objects.get()
     assert closure.office is None and closure.reason == "Deuil"
+    listed = admin_client.get("/admin/workflows/closure/", {"office__isempty": "1"})
+    assert listed.status_code == 200 and "Deuil" in listed.content.decode()
