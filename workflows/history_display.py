@@ -20,20 +20,22 @@ class HistoryLine:
     is_public: bool
 
 
-def describe(entry) -> str:
+def describe(entry, *, for_staff: bool = False) -> str:
+    """The row's line; ``for_staff`` may name people (a proxy) that the public line does not."""
     event = events.EVENTS.get(entry.kind)
     if event is not None:
-        return event.describe(entry)
+        return event.describe_for_staff(entry) if for_staff else event.describe(entry)
     if entry.to_state in DossierState.values:
         return str(DossierState(entry.to_state).label)
     return entry.kind
 
 
 def history_lines(entries, *, with_comments: bool = True) -> list[HistoryLine]:
+    """The staff's history of a dossier."""
     return [
         HistoryLine(
             at=entry.at,
-            text=describe(entry),
+            text=describe(entry, for_staff=True),
             comment=entry.comment if with_comments else "",
             actor_name=entry.actor_name,
             actor_role=entry.actor_role_label,

@@ -94,3 +94,8 @@ def supervisor_handling(dossier, actor) -> bool:
     if actor.role == Role.MINISTRY_SUPERVISOR:
         return institution_staff(dossier, actor)
     return False
+
+
+def office_supervisor(dossier, actor) -> bool:
+    """The supervisor of the office where the dossier was filed (not its clerks)."""
+    return actor.role == Role.OFFICE_SUPERVISOR and office_staff(dossier, actor)

@@ -9,13 +9,15 @@ if any, in ``workflows.effects``.
 
 from workflows.actors import as_actor
 from workflows.conditions import hides_step, unmet
-from workflows.events import documents, ending, filing, office, review
+from workflows.events import collection, documents, ending, filing, office, payments, review
 from workflows.events.base import AlreadyDone, Context, Event, TransitionEvent
 from workflows.exceptions import TransitionRefused
 
 DECLARED = (
     *filing.EVENTS,
     *office.EVENTS,
+    *payments.EVENTS,
+    *collection.EVENTS,
     *review.EVENTS,
     *ending.EVENTS,
     *documents.EVENTS,

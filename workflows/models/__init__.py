@@ -1,4 +1,5 @@
 from workflows.models.attachment import Attachment
+from workflows.models.collection import Collection, Collector
 from workflows.models.decision import Decision, Outcome
 from workflows.models.dossier import Channel, Dossier
 from workflows.models.history import HistoryEntry, HistoryHead
@@ -11,6 +12,8 @@ from workflows.models.tracking_counter import TrackingCounter
 __all__ = [
     "Attachment",
     "Channel",
+    "Collection",
+    "Collector",
     "Decision",
     "DeliveryStatus",
     "DocumentCounter",
