@@ -388,3 +388,15 @@ def test_a_payment_of_another_dossier_is_not_found(client, personas, paid):
 
     assert client.post(url, {"reason": "Wrong one."}).status_code == 404
     assert not paid.payments.get().is_reversed
+
+
+def test_the_admin_shows_the_receipt_number_and_the_reversal(client, personas, paid):
+    reverse_payment(personas, paid)
+    client.force_login(personas.administrator)
+
+    page = client.get(reverse("admin:workflows_dossier_change", args=[paid.pk]))
+
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert paid.payments.get().receipt_number in text
+    assert "Lumicash cancelled the transfer." in text
