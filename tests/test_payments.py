@@ -400,3 +400,17 @@ def test_the_admin_shows_the_receipt_number_and_the_reversal(client, personas, p
     text = page.content.decode()
     assert paid.payments.get().receipt_number in text
     assert "Lumicash cancelled the transfer." in text
+
+
+def test_payments_recorded_before_numbering_take_their_printed_receipt_s_number(paid):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("workflows.migrations.0014_payments_collection")
+    receipt = paid.documents.get(kind="payment_receipt")
+    Payment.objects.filter(dossier=paid).update(receipt_number=None)
+
+    migration.number_recorded_payments(apps, None)
+
+    assert paid.payments.get().receipt_number == receipt.number
