@@ -66,6 +66,7 @@ def test_the_hand_over_page_asks_who_collects(client, ready):
     for name in ("national_id", "proxy_name", "proxy_national_id", "authorisation"):
         assert f'name="{name}"' in page
     assert 'enctype="multipart/form-data"' in page
+    assert f"Typed from the card {ready.applicant_name} shows." in page
 
 
 def test_the_applicant_collects_with_their_id_typed_as_on_the_card(client, ready, personas):

@@ -185,6 +185,11 @@ def test_the_printed_receipt_carries_the_payments_number(client, personas, paid)
     receipt = paid.documents.get(kind="payment_receipt")
 
     assert receipt.number == payment.receipt_number
+    entry = paid.history.get(kind="record_payment")
+    assert describe(entry) == (
+        f"Payment recorded: 235,000\xa0BIF, Lumicash, ref LC-100200, "
+        f"receipt no. {payment.receipt_number}"
+    )
     signed_in(client, personas.clerk_gitega)
     page = client.get(detail_url(paid)).content.decode()
     assert f"Receipt {payment.receipt_number}" in page

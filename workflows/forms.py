@@ -193,6 +193,13 @@ class HandOverForm(StepForm):
         help_text=_("For a proxy only. Scanned at the counter: PDF, JPEG or PNG."),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.dossier is not None:
+            self.fields["national_id"].help_text = _("Typed from the card %(name)s shows.") % {
+                "name": self.dossier.applicant_name
+            }
+
     def clean(self):
         cleaned = super().clean()
         uploaded = cleaned.get("authorisation")

@@ -91,15 +91,22 @@ class RecordPayment(TransitionEvent):
             return super().describe(entry)
         method = PaymentMethod(details["method"]).label
         if details.get("reference"):
-            return _("Payment recorded: %(amount)s, %(method)s, ref %(reference)s") % {
+            text = _("Payment recorded: %(amount)s, %(method)s, ref %(reference)s") % {
                 "amount": money(details["amount_bif"]),
                 "method": method,
                 "reference": details["reference"],
             }
-        return _("Payment recorded: %(amount)s, %(method)s") % {
-            "amount": money(details["amount_bif"]),
-            "method": method,
-        }
+        else:
+            text = _("Payment recorded: %(amount)s, %(method)s") % {
+                "amount": money(details["amount_bif"]),
+                "method": method,
+            }
+        if details.get("receipt_number"):
+            text = _("%(payment)s, receipt no. %(number)s") % {
+                "payment": text,
+                "number": details["receipt_number"],
+            }
+        return text
 
 
 class Forward(TransitionEvent):
