@@ -323,6 +323,8 @@ def step_inputs(dossier, step) -> dict:
             method=PaymentMethod.CASH,
             amount_bif=(dossier.service.fee_bif or 0) - dossier.total_paid(),
         )
+    if step == "hand_over":
+        inputs.update(collector="applicant", national_id=dossier.applicant_national_id)
     if step in ("schedule_inspection", "give_appointment"):
         inputs["scheduled_for"] = next_slot()
         inputs["place"] = "GUP Gitega, counter 2"

@@ -79,10 +79,20 @@ class AttachmentInline(ReadOnlyInline):
 
 class PaymentInline(ReadOnlyInline):
     model = Payment
-    fields = ["amount_bif", "method", "reference", "recorded_by", "recorded_at"]
+    fields = [
+        "receipt_number",
+        "amount_bif",
+        "method",
+        "reference",
+        "recorded_by",
+        "recorded_at",
+        "reversed_at",
+        "reversed_by",
+        "reversal_reason",
+    ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("recorded_by")
+        return super().get_queryset(request).select_related("recorded_by", "reversed_by")
 
 
 class DecisionInline(ReadOnlyInline):

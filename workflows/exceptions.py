@@ -33,6 +33,15 @@ class NotAllowed(ActionError):
 
 
 class InvalidInput(ActionError):
-    """The data given with the action is not acceptable."""
+    """The data given with the action is not acceptable.
+
+    ``fields`` maps an input's name to its problems, so that a form shows each one beside its
+    field; every problem is also in ``details``, for callers without a form.
+    """
 
     default_message = _("Please correct the errors below.")
+
+    def __init__(self, message=None, *, details=(), fields=None):
+        self.fields = {name: list(problems) for name, problems in (fields or {}).items()}
+        placed = [problem for problems in self.fields.values() for problem in problems]
+        super().__init__(message, details=[*details, *placed])

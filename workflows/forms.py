@@ -6,8 +6,9 @@ from django import forms
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
+from gup.formatting import money
 from workflows.events.base import COMMENT_MAX_LENGTH
-from workflows.models import PaymentMethod
+from workflows.models import Collector, PaymentMethod
 from workflows.states import DossierState
 from workflows.uploads import TYPE_NAMES, inspect_upload
 
@@ -56,6 +57,9 @@ class StepForm(ExpectedStateMixin):
 
 
 class RecordPaymentForm(StepForm):
+    """The payment, with the amount due shown and filled in (``RecordPayment.initial_inputs``);
+    the domain's problems come back beside their fields."""
+
     amount_bif = forms.IntegerField(label=_("Amount received (BIF)"), min_value=1)
     method = forms.ChoiceField(label=_("Paid by"), choices=PaymentMethod.choices)
     reference = forms.CharField(
@@ -65,12 +69,161 @@ class RecordPaymentForm(StepForm):
         help_text=_("Not needed for cash."),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        due = self.initial.get("amount_bif")
+        if due is not None:
+            self.fields["amount_bif"].help_text = _("Amount due: %(amount)s") % {
+                "amount": money(due)
+            }
+
     def inputs(self):
         data = self.cleaned_data
         return {
             "amount_bif": data["amount_bif"],
             "method": data["method"],
             "reference": data["reference"],
+        }
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (``<input type=file multiple>``): a list, maybe empty."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
+        cleaned = super().clean(data, initial)
+        return [cleaned] if cleaned else []
+
+
+class RelayedAnswerForm(StepForm):
+    """The citizen's answer taken at the counter: their message, and the documents the clerk
+    scans, checked and stored like those of the portal's answer form (one input per document
+    the service asks for, and other documents, several at once)."""
+
+    other = MultipleFileField(
+        label=_("Other documents"),
+        required=False,
+        help_text=_("Scanned at the counter: PDF, JPEG or PNG. You may choose several files."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        service = self.dossier.service if self.dossier is not None else None
+        self.required_documents = {}
+        if service is not None:
+            for document in service.documents.all():
+                code = f"document_{document.code}"
+                self.required_documents[code] = document
+                self.fields[code] = forms.FileField(
+                    label=document.name,
+                    required=False,
+                    widget=forms.ClearableFileInput(
+                        attrs={"accept": ",".join(document.accepted_types)}
+                    ),
+                    help_text=", ".join(TYPE_NAMES[t] for t in document.accepted_types),
+                )
+        self.order_fields(["comment", *self.required_documents, "other"])
+
+    def clean(self):
+        cleaned = super().clean()
+        for code, document in self.required_documents.items():
+            if cleaned.get(code):
+                try:
+                    cleaned[code] = inspect_upload(cleaned[code], document.accepted_types)
+                except forms.ValidationError as error:
+                    self.add_error(code, error)
+        others = []
+        for uploaded in cleaned.get("other") or []:
+            try:
+                others.append(inspect_upload(uploaded, list(TYPE_NAMES)))
+            except forms.ValidationError as error:
+                for message in error.messages:
+                    self.add_error("other", f"{uploaded.name}: {message}")
+        cleaned["other"] = others
+        return cleaned
+
+    def inputs(self):
+        chosen = [
+            (document, self.cleaned_data[code])
+            for code, document in self.required_documents.items()
+            if self.cleaned_data.get(code)
+        ]
+        return {"documents": chosen + [(None, upload) for upload in self.cleaned_data["other"]]}
+
+
+class HandOverForm(StepForm):
+    """Who collects: the applicant (their ID number, checked by the domain) or a proxy (name,
+    ID number and the applicant's authorisation, all required by the domain)."""
+
+    collector = forms.ChoiceField(
+        label=_("Who collects?"),
+        choices=Collector.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Say who collects: the applicant or a proxy.")},
+    )
+    national_id = forms.CharField(
+        label=_("The applicant's national ID number"),
+        required=False,
+        max_length=32,
+        help_text=_("Typed from the card the applicant shows."),
+    )
+    proxy_name = forms.CharField(
+        label=_("The proxy's full name"),
+        required=False,
+        max_length=201,
+        help_text=_("For a proxy only."),
+    )
+    proxy_national_id = forms.CharField(
+        label=_("The proxy's national ID number"),
+        required=False,
+        max_length=32,
+        help_text=_("For a proxy only."),
+    )
+    authorisation = forms.FileField(
+        label=_("The applicant's signed authorisation"),
+        required=False,
+        help_text=_("For a proxy only. Scanned at the counter: PDF, JPEG or PNG."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.dossier is not None:
+            self.fields["national_id"].help_text = _("Typed from the card %(name)s shows.") % {
+                "name": self.dossier.applicant_name
+            }
+
+    def clean(self):
+        cleaned = super().clean()
+        uploaded = cleaned.get("authorisation")
+        if uploaded and cleaned.get("collector") == Collector.PROXY:
+            try:
+                cleaned["authorisation"] = inspect_upload(uploaded, list(TYPE_NAMES))
+            except forms.ValidationError as error:
+                self.add_error("authorisation", error)
+        else:
+            cleaned["authorisation"] = None
+        return cleaned
+
+    def inputs(self):
+        data = self.cleaned_data
+        return {
+            name: data[name]
+            for name in (
+                "collector",
+                "national_id",
+                "proxy_name",
+                "proxy_national_id",
+                "authorisation",
+            )
         }
 
 
@@ -113,6 +266,18 @@ class NoteForm(forms.Form):
     )
 
 
+class ReversePaymentForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is this payment reversed?"),
+        help_text=_("Kept in the dossier's history, with your name. The payment is never deleted."),
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": _("Give the reason for the reversal: it is kept in the history.")
+        },
+    )
+
+
 class RevokeDocumentForm(forms.Form):
     reason = forms.CharField(
         label=_("Why is this document revoked?"),
@@ -122,10 +287,13 @@ class RevokeDocumentForm(forms.Form):
     )
 
 
-def step_form(event, actor, data=None, initial=None, dossier=None) -> StepForm:
-    """The form of ``event``'s page, for this actor (staff must give a reason to withdraw)."""
+def step_form(event, actor, data=None, initial=None, *, files=None, dossier=None) -> StepForm:
+    """The form of ``event``'s page, for this actor (staff must give a reason to withdraw).
+
+    ``dossier``: the step's form may depend on it (the documents its service asks for).
+    """
     return import_string(event.form)(
-        data, initial=initial, event=event, actor=actor, dossier=dossier
+        data, files, initial=initial, event=event, actor=actor, dossier=dossier
     )
 
 

@@ -21,27 +21,29 @@ class HistoryLine:
     is_public: bool
 
 
-def describe(entry) -> str:
-    """The row's line; with what it did to the SLA clock, if anything ("Clock paused…")."""
-    text = _describe_event(entry)
+def describe(entry, *, for_staff: bool = False) -> str:
+    """The row's line, with what it did to the SLA clock, if anything ("Clock paused…");
+    ``for_staff`` may name people (a proxy) that the public line does not."""
+    text = _describe_event(entry, for_staff=for_staff)
     clock_note = describe_clock(entry.details)
     return f"{text}. {clock_note}" if clock_note else text
 
 
-def _describe_event(entry) -> str:
+def _describe_event(entry, *, for_staff: bool = False) -> str:
     event = events.EVENTS.get(entry.kind)
     if event is not None:
-        return event.describe(entry)
+        return event.describe_for_staff(entry) if for_staff else event.describe(entry)
     if entry.to_state in DossierState.values:
         return str(DossierState(entry.to_state).label)
     return entry.kind
 
 
 def history_lines(entries, *, with_comments: bool = True) -> list[HistoryLine]:
+    """The staff's history of a dossier."""
     return [
         HistoryLine(
             at=entry.at,
-            text=describe(entry),
+            text=describe(entry, for_staff=True),
             comment=entry.comment if with_comments else "",
             actor_name=entry.actor_name,
             actor_role=entry.actor_role_label,

@@ -533,6 +533,8 @@ def _walk(plan: _Plan, number: int, staff: _Staff, clock: _Clock, rng, real_now)
         inputs = {"comment": COMMENTS.get(step, "")}
         if step == "record_payment":
             inputs.update(_payment(dossier, number))
+        if step == "hand_over":
+            inputs.update(collector="applicant", national_id=dossier.applicant_national_id)
         if step in ("schedule_inspection", "give_appointment"):
             slot = _slot_after(moment, rng.randint(3, 10))
             inputs.update(

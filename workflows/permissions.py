@@ -102,3 +102,8 @@ def supervisor_of_current_stage(dossier, actor) -> bool:
     if dossier.institution_id is None:
         return actor.role == Role.OFFICE_SUPERVISOR and office_staff(dossier, actor)
     return actor.role == Role.MINISTRY_SUPERVISOR and institution_staff(dossier, actor)
+
+
+def office_supervisor(dossier, actor) -> bool:
+    """The supervisor of the office where the dossier was filed (not its clerks)."""
+    return actor.role == Role.OFFICE_SUPERVISOR and office_staff(dossier, actor)

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from workflows import converters  # noqa: F401  (registers <document_number:...>)
-from workflows.views import audit, counter, documents, dossiers, home, review
+from workflows.views import audit, counter, documents, dossiers, home, payments, review
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -31,6 +31,11 @@ urlpatterns = [
         "dossiers/<str:tracking_number>/documents/<document_number:number>/revoke/",
         documents.revoke,
         name="dossier_document_revoke",
+    ),
+    path(
+        "dossiers/<str:tracking_number>/payments/<int:payment_id>/reverse/",
+        payments.reverse,
+        name="dossier_payment_reverse",
     ),
     path(
         "dossiers/<str:tracking_number>/files/<slug:stored_name>/",

@@ -60,7 +60,7 @@ def issue(dossier, kind, source_entry, ctx):
     document = IssuedDocument(
         dossier=dossier,
         kind=kind.name,
-        number=allocate_document_number(dossier.office, issued_on.year, kind.series),
+        number=_number(dossier, kind, source_entry, issued_on),
         source_entry=source_entry,
         holder_name=dossier.applicant_name,
         language=dossier.language,
@@ -85,6 +85,12 @@ def issue(dossier, kind, source_entry, ctx):
     ctx.files.write(document.path, pdf)
     document.save()
     return document
+
+
+def _number(dossier, kind, source_entry, issued_on) -> str:
+    """The number the event gave the document (a payment's receipt number), or a new one."""
+    given = (source_entry.details or {}).get(kind.number_from) if kind.number_from else None
+    return given or allocate_document_number(dossier.office, issued_on.year, kind.series)
 
 
 def render(document, dossier, occasion) -> bytes:

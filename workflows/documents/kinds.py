@@ -29,6 +29,9 @@ class DocumentKind:
     validity_days: int | None = None
     #: The issued document of a service: its validity is the service's.
     issued_on_decision: bool = False
+    #: The key of the event's history details holding the number the event already allocated
+    #: (a payment's receipt number); empty: the document is numbered when it is issued.
+    number_from: str = ""
 
     @property
     def template(self) -> str:
@@ -47,7 +50,9 @@ KINDS: dict[str, DocumentKind] = {
     kind.name: kind
     for kind in (
         DocumentKind("filing_receipt", _("Filing receipt"), series="D"),
-        DocumentKind("payment_receipt", _("Payment receipt"), series="R"),
+        DocumentKind(
+            "payment_receipt", _("Payment receipt"), series="R", number_from="receipt_number"
+        ),
         DocumentKind("correction_notice", _("Request for correction"), series="N"),
         DocumentKind("information_request", _("Request for information"), series="N"),
         DocumentKind("appointment_notice", _("Appointment notice"), series="N"),

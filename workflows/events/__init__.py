@@ -9,13 +9,24 @@ if any, in ``workflows.effects``.
 
 from workflows.actors import as_actor
 from workflows.conditions import hides_step, unmet
-from workflows.events import clock, documents, ending, filing, office, review
+from workflows.events import (
+    clock,
+    collection,
+    documents,
+    ending,
+    filing,
+    office,
+    payments,
+    review,
+)
 from workflows.events.base import AlreadyDone, Context, Event, TransitionEvent
 from workflows.exceptions import ActionError, TransitionRefused
 
 DECLARED = (
     *filing.EVENTS,
     *office.EVENTS,
+    *payments.EVENTS,
+    *collection.EVENTS,
     *review.EVENTS,
     *ending.EVENTS,
     *documents.EVENTS,

@@ -113,8 +113,11 @@ class Event:
         """Validate the comment and the inputs; raise InvalidInput with every problem."""
         problems = self.comment_problems(ctx)
         problems += self.input_problems(dossier, ctx)
-        if problems:
-            raise InvalidInput(details=problems)
+        by_field = {
+            name: found for name, found in self.field_problems(dossier, ctx).items() if found
+        }
+        if problems or by_field:
+            raise InvalidInput(details=problems, fields=by_field)
 
     def comment_problems(self, ctx) -> list[str]:
         comment = ctx.comment
@@ -134,12 +137,25 @@ class Event:
     def input_problems(self, dossier, ctx) -> list[str]:
         return []
 
+    def field_problems(self, dossier, ctx) -> dict[str, list[str]]:
+        """Problems of named inputs (``{"amount_bif": [...]}``): a form shows each beside its
+        field (``InvalidInput.fields``)."""
+        return {}
+
+    def initial_inputs(self, dossier) -> dict:
+        """What the step's form shows filled in (the amount due, say)."""
+        return {}
+
     def apply(self, dossier, ctx) -> None:
         """Change the dossier (not its state, unless this is a transition) and its records."""
 
     def describe(self, entry) -> str:
         """The history line for a row of this kind, in the reader's language."""
         return str(self.history_label or self.label)
+
+    def describe_for_staff(self, entry) -> str:
+        """The line staff read: may name people that ``describe`` (also public) does not."""
+        return self.describe(entry)
 
 
 class TransitionEvent(Event):

@@ -7,7 +7,7 @@ they sign in to, and sending them the link that reopens their application.
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from gup.roles import Role
 from services.answers import clean_answers, labelled_errors
@@ -60,12 +60,16 @@ def _answer_problems(service, answers: dict, *, given_only: bool = False):
     return stored, messages
 
 
-def _attach_documents(dossier, ctx, documents) -> None:
-    """Attach ``documents`` (RequiredDocument or None for another document → InspectedUpload)."""
-    for document, inspected in documents.items():
+def _attach_documents(dossier, ctx, documents) -> list:
+    """Attach ``documents``: RequiredDocument (or None for another document) → InspectedUpload,
+    as a dict or as ``(document, upload)`` pairs (several other documents); return the rows."""
+    pairs = documents.items() if isinstance(documents, dict) else documents
+    attached = []
+    for document, inspected in pairs:
         if document is not None and document.service_id != dossier.service_id:
             raise InvalidInput(_("This document does not belong to this service."))
-        ctx.files.attach(dossier, inspected, document, ctx.actor)
+        attached.append(ctx.files.attach(dossier, inspected, document, ctx.actor))
+    return attached
 
 
 # --- Online -----------------------------------------------------------------------------------
@@ -289,11 +293,33 @@ class CitizenAnswer(TransitionEvent):
 
     answered_by_citizen = True
     waits = True
+    #: At the counter: the clerk relays the answer and scans the documents the citizen brings.
+    form = "workflows.forms.RelayedAnswerForm"
 
     def record(self, dossier, ctx) -> None:
-        documents = ctx.inputs.get("documents", {})
-        _attach_documents(dossier, ctx, documents)
-        ctx.details["documents"] = len(documents)
+        attached = _attach_documents(dossier, ctx, ctx.inputs.get("documents", {}))
+        ctx.details["documents"] = len(attached)
+        if attached:
+            ctx.details["files"] = [attachment.original_name for attachment in attached]
+
+    def describe(self, entry) -> str:
+        # File names may name people: the public line counts the documents only.
+        count = entry.details.get("documents") or 0
+        text = super().describe(entry)
+        if not count:
+            return text
+        return ngettext(
+            "%(step)s, with %(count)s document", "%(step)s, with %(count)s documents", count
+        ) % {"step": text, "count": count}
+
+    def describe_for_staff(self, entry) -> str:
+        files = entry.details.get("files")
+        if not files:
+            return self.describe(entry)
+        return _("%(step)s, with: %(files)s") % {
+            "step": super().describe(entry),
+            "files": ", ".join(files),
+        }
 
 
 class Resubmit(CitizenAnswer):

@@ -1,12 +1,15 @@
 """The office's steps: checking, returning, payment, forwarding, handing over; staff notes."""
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gup.formatting import money
 from workflows import permissions as may
+from workflows.documents import kinds
 from workflows.events.base import AsksTheCitizen, Event, TransitionEvent
 from workflows.models import Payment, PaymentMethod
+from workflows.numbering import allocate_document_number
 
 
 class ReturnForCorrection(AsksTheCitizen):
@@ -19,34 +22,53 @@ class RecordPayment(TransitionEvent):
     """The clerk records the fee received: cash, bank or a mobile-money reference.
 
     A reference is accepted once only (also in the database), so a payment is never counted
-    twice; the amount must be exactly what is due.
+    twice, even once reversed; the amount must be exactly what is due. The payment gets its
+    receipt number here, in the event's transaction: the printed receipt carries that number.
     """
 
     name = "record_payment"
     label = gettext_lazy("Record payment")
     form = "workflows.forms.RecordPaymentForm"
 
-    def input_problems(self, dossier, ctx) -> list[str]:
+    def initial_inputs(self, dossier) -> dict:
+        return {"amount_bif": dossier.amount_due()}
+
+    def field_problems(self, dossier, ctx) -> dict[str, list[str]]:
         method = ctx.inputs.get("method")
         reference = (ctx.inputs.get("reference") or "").strip()
         amount = ctx.inputs.get("amount_bif")
         due = dossier.amount_due()
-        problems = []
+        problems = {"method": [], "reference": [], "amount_bif": []}
         if method not in PaymentMethod.values:
-            problems.append(_("Choose how the citizen paid."))
+            problems["method"].append(_("Choose how the citizen paid."))
         if method and method != PaymentMethod.CASH and not reference:
-            problems.append(_("Enter the bank or mobile-money reference."))
+            problems["reference"].append(_("Enter the bank or mobile-money reference."))
         if not isinstance(amount, int) or isinstance(amount, bool) or amount != due:
-            problems.append(_("The amount due is %(due)s.") % {"due": money(due)})
-        if reference and Payment.objects.filter(method=method, reference=reference).exists():
-            problems.append(
-                _("This reference has already been recorded: the payment was not counted twice.")
-            )
+            problems["amount_bif"].append(_("The amount due is %(due)s.") % {"due": money(due)})
+        used = Payment.objects.filter(method=method, reference=reference).first()
+        if reference and used is not None:
+            if used.is_reversed:
+                problems["reference"].append(
+                    _(
+                        "This reference was recorded before and that payment was reversed: "
+                        "it cannot be counted again. Ask for a new payment."
+                    )
+                )
+            else:
+                problems["reference"].append(
+                    _(
+                        "This reference has already been recorded: "
+                        "the payment was not counted twice."
+                    )
+                )
         ctx.inputs["reference"] = reference
         return problems
 
     def record(self, dossier, ctx) -> None:
         inputs = ctx.inputs
+        receipt_number = allocate_document_number(
+            dossier.office, timezone.localdate(ctx.now).year, kinds.get("payment_receipt").series
+        )
         Payment.objects.create(
             dossier=dossier,
             amount_bif=inputs["amount_bif"],
@@ -54,9 +76,13 @@ class RecordPayment(TransitionEvent):
             reference=inputs["reference"],
             recorded_by=ctx.actor.user,
             recorded_at=ctx.now,
+            receipt_number=receipt_number,
         )
         ctx.details.update(
-            amount_bif=inputs["amount_bif"], method=inputs["method"], reference=inputs["reference"]
+            amount_bif=inputs["amount_bif"],
+            method=inputs["method"],
+            reference=inputs["reference"],
+            receipt_number=receipt_number,
         )
 
     def describe(self, entry) -> str:
@@ -65,15 +91,22 @@ class RecordPayment(TransitionEvent):
             return super().describe(entry)
         method = PaymentMethod(details["method"]).label
         if details.get("reference"):
-            return _("Payment recorded: %(amount)s, %(method)s, ref %(reference)s") % {
+            text = _("Payment recorded: %(amount)s, %(method)s, ref %(reference)s") % {
                 "amount": money(details["amount_bif"]),
                 "method": method,
                 "reference": details["reference"],
             }
-        return _("Payment recorded: %(amount)s, %(method)s") % {
-            "amount": money(details["amount_bif"]),
-            "method": method,
-        }
+        else:
+            text = _("Payment recorded: %(amount)s, %(method)s") % {
+                "amount": money(details["amount_bif"]),
+                "method": method,
+            }
+        if details.get("receipt_number"):
+            text = _("%(payment)s, receipt no. %(number)s") % {
+                "payment": text,
+                "number": details["receipt_number"],
+            }
+        return text
 
 
 class Forward(TransitionEvent):
@@ -103,7 +136,6 @@ EVENTS = (
     TransitionEvent("request_payment", gettext_lazy("Ask for payment")),
     RecordPayment(),
     Forward(),
-    TransitionEvent("hand_over", gettext_lazy("Hand over to the citizen")),
     TransitionEvent("notify_rejection", gettext_lazy("Confirm the citizen was told")),
     NoteAdded(),
 )

@@ -1,5 +1,6 @@
 from workflows.models.attachment import Attachment
 from workflows.models.clock import ClockSuspension, Closure, DeadlineExtension
+from workflows.models.collection import Collection, Collector
 from workflows.models.decision import Decision, Outcome
 from workflows.models.dossier import Channel, Dossier
 from workflows.models.history import HistoryEntry, HistoryHead
@@ -15,6 +16,8 @@ __all__ = [
     "ClockSuspension",
     "Closure",
     "DeadlineExtension",
+    "Collection",
+    "Collector",
     "Decision",
     "DeliveryStatus",
     "DocumentCounter",

@@ -223,7 +223,8 @@ class Dossier(DossierLifecycle):
         return self.total_paid() >= fee
 
     def total_paid(self) -> int:
-        return self.payments.aggregate(total=models.Sum("amount_bif"))["total"] or 0
+        """What the citizen has paid, reversed payments not counted."""
+        return self.payments.counted().aggregate(total=models.Sum("amount_bif"))["total"] or 0
 
     def amount_due(self) -> int:
         """What is left to pay of the service's fee."""

@@ -8,10 +8,11 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods, require_POST
 
 from services.answers import labelled_answers
-from workflows import actions, clock, correspondence, events
+from workflows import actions, clock, correspondence, events, relaying
 from workflows import permissions as may
 from workflows.actors import Actor
 from workflows.documents import handing, kinds
+from workflows.events.payments import REVERSIBLE_STATES
 from workflows.exceptions import ActionError
 from workflows.forms import NoteForm, step_form
 from workflows.history_display import history_lines
@@ -29,6 +30,13 @@ def visible_dossier(request, tracking_number) -> Dossier:
         ),
         tracking_number=tracking_number,
     )
+
+
+def _collection(dossier):
+    try:
+        return dossier.collection
+    except Dossier.collection.RelatedObjectDoesNotExist:
+        return None
 
 
 def _decision(dossier):
@@ -63,7 +71,10 @@ def detail(request, tracking_number):
             "scheduled_step": dossier.open_scheduled_step(),
             "answers": labelled_answers(dossier.service, dossier.answers),
             "attachments": dossier.attachments.select_related("document"),
-            "payments": dossier.payments.all(),
+            "payments": dossier.payments.select_related("reversed_by"),
+            "may_reverse_payments": may.office_supervisor(dossier, actor)
+            and dossier.state in REVERSIBLE_STATES,
+            "collection": _collection(dossier),
             "documents": documents,
             "to_hand_over": handing.to_hand_over(dossier, documents),
             "may_revoke": may.supervisor_handling(dossier, actor),
@@ -99,7 +110,8 @@ def take_step(request, tracking_number, step):
         event,
         actor,
         data=request.POST if request.method == "POST" else None,
-        initial={"expected_state": dossier.state},
+        files=request.FILES if request.method == "POST" else None,
+        initial={"expected_state": dossier.state, **event.initial_inputs(dossier)},
         dossier=dossier,
     )
     status = 200 if request.method == "GET" else 400
@@ -114,7 +126,7 @@ def take_step(request, tracking_number, step):
                 **form.inputs(),
             )
         except ActionError as error:
-            status = show_refusal(request, error)
+            status = show_refusal(request, error, form=form)
         else:
             messages.success(request, _("Done: %(step)s.") % {"step": event.label})
             return redirect("dossier_detail", tracking_number=dossier.tracking_number)
@@ -127,6 +139,7 @@ def take_step(request, tracking_number, step):
             "forms": [form],
             "event": event,
             "has_preview": step in kinds.PREVIEWED_BEFORE,
+            "question": relaying.question(dossier) if event.answered_by_citizen else None,
         },
         status=status,
     )

@@ -4,6 +4,7 @@ import datetime
 from functools import partial
 from urllib.parse import urlencode
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -94,6 +95,8 @@ def payment_receipt(dossier, occasion, language) -> Contents:
 def recorded_payment(dossier, occasion):
     """The payment the event recorded: written in the same transaction, at the same moment, with
     the method and reference its history row kept."""
+    if occasion.details.get("receipt_number"):
+        return dossier.payments.get(receipt_number=occasion.details["receipt_number"])
     payments = dossier.payments.filter(recorded_at=occasion.at)
     if "method" in occasion.details:
         payments = payments.filter(
@@ -105,7 +108,9 @@ def recorded_payment(dossier, occasion):
 def _paid_by(dossier, at: datetime.datetime) -> int:
     """What the citizen had paid in all once the payment of ``at`` was in: a receipt printed
     again later still says what was true that day."""
-    return sum(dossier.payments.filter(recorded_at__lte=at).values_list("amount_bif", flat=True))
+    counted_then = Q(reversed_at__isnull=True) | Q(reversed_at__gt=at)
+    payments = dossier.payments.filter(counted_then, recorded_at__lte=at)
+    return sum(payments.values_list("amount_bif", flat=True))
 
 
 AMOUNT_RECEIVED = gettext_lazy("Amount received")
