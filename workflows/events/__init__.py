@@ -9,7 +9,7 @@ if any, in ``workflows.effects``.
 
 from workflows.actors import as_actor
 from workflows.conditions import hides_step, unmet
-from workflows.events import documents, ending, filing, office, review
+from workflows.events import documents, ending, filing, objections, office, review, visits
 from workflows.events.base import AlreadyDone, Context, Event, TransitionEvent
 from workflows.exceptions import TransitionRefused
 
@@ -17,11 +17,20 @@ DECLARED = (
     *filing.EVENTS,
     *office.EVENTS,
     *review.EVENTS,
+    *objections.EVENTS,
+    *visits.EVENTS,
     *ending.EVENTS,
     *documents.EVENTS,
 )
 
 EVENTS: dict[str, Event] = {event.name: event for event in DECLARED}
+#: The writes that are not transitions but are offered as steps in some states (an objection
+#: during a public notice, a no-show): listed with the transitions by ``available_steps``.
+STEPS_WITHOUT_TRANSITION = tuple(
+    event
+    for event in DECLARED
+    if not isinstance(event, TransitionEvent) and event.offered and event.states
+)
 
 
 def get(name: str) -> Event:
@@ -54,6 +63,16 @@ def available_steps(dossier, actor) -> tuple[list[Event], list[tuple[Event, list
         if hides_step(transition.conditions, dossier):
             continue
         problems = unmet(transition.conditions, dossier)
+        if problems:
+            blocked.append((event, problems))
+        else:
+            available.append(event)
+    for event in STEPS_WITHOUT_TRANSITION:
+        if dossier.state not in event.states or not event.permission(dossier, actor):
+            continue
+        if hides_step(event.conditions, dossier):
+            continue
+        problems = unmet(event.conditions, dossier)
         if problems:
             blocked.append((event, problems))
         else:
