@@ -10,13 +10,17 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+
+from gup.formatting import moment
+from gup.sms.gsm import GSM_7, segments, to_gsm
 
 from tests.documents import flat, text_of
 from tests.factories import PASSWORD, DossierFactory, ServiceFactory, clock_at, next_slot
 from workflows import events
 from workflows.actions import perform
 from workflows.exceptions import InvalidInput, NotAllowed, TransitionRefused
+from workflows.messages import compose
 from workflows.models import Dossier, HistoryEntry, IssuedDocument, OutboxMessage, ScheduledStep
 from workflows.public_status import public_status
 from workflows.states import DossierState as S
@@ -394,3 +398,34 @@ def test_a_service_with_an_inspection_only_shows_no_notice_or_appointment(person
     assert "schedule_inspection" in names(available)
     assert not {"open_public_notice", "give_appointment"} & set(names(available))
     assert blocked_steps == []
+
+
+# --- The message ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["rn", "fr", "en"])
+@pytest.mark.parametrize("state", [S.APPOINTMENT, S.INSPECTION])
+def test_the_new_date_sms_fits_two_gsm_messages_and_keeps_the_date(personas, state, language):
+    dossier = at_a_visit(personas, state)
+    officer = dossier.officer
+    perform(dossier.pk, "record_no_show", officer)
+    new_date = next_slot(days_ahead=4, hour=14)
+    perform(
+        dossier.pk,
+        f"reschedule_{state}",
+        officer,
+        scheduled_for=new_date,
+        place="Bureau provincial de Gitega, deuxième étage, guichet numéro 3 " * 4,
+        what_to_bring="Carte nationale d'identité, extrait d'acte de naissance, photos " * 5,
+    )
+    dossier = reloaded(dossier)
+    entry = dossier.history.order_by("position").last()
+
+    with translation.override(language):
+        sms = compose(str(state), language, dossier=dossier, entry=entry).sms
+        when = moment(new_date)
+
+    length = segments(sms)
+    assert length.encoding == GSM_7 and length.count <= 2, sms
+    assert dossier.tracking_number in sms
+    assert to_gsm(when) in sms
