@@ -14,7 +14,6 @@ from django.utils import timezone, translation
 
 from gup.formatting import moment
 from gup.sms.gsm import GSM_7, segments, to_gsm
-
 from tests.documents import flat, text_of
 from tests.factories import PASSWORD, DossierFactory, ServiceFactory, clock_at, next_slot
 from workflows import events
@@ -292,9 +291,7 @@ def saturday_at_ten():
         ({"scheduled_for": next_slot(), "place": "  "}, "Say where the citizen must come."),
     ],
 )
-def test_the_new_date_follows_the_calendar_and_a_refusal_writes_nothing(
-    personas, inputs, message
-):
+def test_the_new_date_follows_the_calendar_and_a_refusal_writes_nothing(personas, inputs, message):
     dossier = at_a_visit(personas, S.APPOINTMENT)
     officer = personas.officer_migration
     perform(dossier.pk, "record_no_show", officer)
