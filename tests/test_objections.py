@@ -361,3 +361,19 @@ def test_the_applicant_s_own_page_names_no_objector(personas, client):
 
     assert "An objection was recorded" in page
     assert "Ndikumana" not in page and "boundary" not in page
+
+
+def test_an_objection_is_read_only_once_recorded(personas, client):
+    dossier = published(personas)
+    perform(dossier.pk, "record_objection", personas.officer_land_registry, **objection())
+    kept = dossier.objections.get()
+
+    with pytest.raises(TypeError):
+        kept.save()
+    with pytest.raises(TypeError):
+        Objection.objects.filter(pk=kept.pk).update(grounds="Changed afterwards.")
+    # The administrator reads it beside the dossier, and cannot change it there.
+    client.login(username=personas.administrator.username, password=PASSWORD)
+    page = client.get(reverse("admin:workflows_dossier_change", args=[dossier.pk]))
+    assert page.status_code == 200
+    assert "Gérard Ndikumana" in page.content.decode()

@@ -12,6 +12,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
+class ObjectionQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("An objection, once recorded, is not changed.")
+
+    def delete(self):
+        raise TypeError("An objection, once recorded, is not changed.")
+
+
 class Objection(models.Model):
     dossier = models.ForeignKey(
         "workflows.Dossier",
@@ -50,6 +58,8 @@ class Objection(models.Model):
     recorded_by_name = models.CharField(_("recorded by"), max_length=300)
     recorded_at = models.DateTimeField(_("recorded"))
 
+    objects = ObjectionQuerySet.as_manager()
+
     class Meta:
         ordering = ["dossier", "received_on", "id"]
         verbose_name = _("objection")
@@ -68,6 +78,14 @@ class Objection(models.Model):
 
     def __str__(self):
         return f"{self.objector_name} ({self.received_on})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("An objection, once recorded, is not changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("An objection, once recorded, is not changed.")
 
     @property
     def has_document(self) -> bool:

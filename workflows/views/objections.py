@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 
 from workflows import permissions as may
 from workflows.actors import Actor
+from workflows.models import StepKind
 from workflows.views.access import staff_required
 from workflows.views.files import private_file
 
@@ -16,7 +17,7 @@ def objections_shown(dossier, actor) -> list | None:
     if not may.staff_handling(dossier, actor):
         return None
     objections = list(dossier.objections.order_by("received_on", "id"))
-    if not objections and not dossier.scheduled_steps.filter(kind="public_notice").exists():
+    if not objections and not dossier.scheduled_steps.filter(kind=StepKind.PUBLIC_NOTICE).exists():
         return None
     return objections
 
