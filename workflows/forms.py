@@ -36,6 +36,7 @@ class StepForm(ExpectedStateMixin):
     def __init__(self, *args, event, actor, dossier=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.event = event
+        #: The dossier the step is for, when the form needs it (defaults, limits).
         self.dossier = dossier
         self.fields["comment"].required = event.requires_comment(actor)
         if event.comment_label:

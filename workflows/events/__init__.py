@@ -9,9 +9,18 @@ if any, in ``workflows.effects``.
 
 from workflows.actors import as_actor
 from workflows.conditions import hides_step, unmet
-from workflows.events import documents, ending, filing, objections, office, review, visits
+from workflows.events import (
+    clock,
+    documents,
+    ending,
+    filing,
+    objections,
+    office,
+    review,
+    visits,
+)
 from workflows.events.base import AlreadyDone, Context, Event, TransitionEvent
-from workflows.exceptions import TransitionRefused
+from workflows.exceptions import ActionError, TransitionRefused
 
 DECLARED = (
     *filing.EVENTS,
@@ -21,16 +30,10 @@ DECLARED = (
     *visits.EVENTS,
     *ending.EVENTS,
     *documents.EVENTS,
+    *clock.EVENTS,
 )
 
 EVENTS: dict[str, Event] = {event.name: event for event in DECLARED}
-#: The writes that are not transitions but are offered as steps in some states (an objection
-#: during a public notice, a no-show): listed with the transitions by ``available_steps``.
-STEPS_WITHOUT_TRANSITION = tuple(
-    event
-    for event in DECLARED
-    if not isinstance(event, TransitionEvent) and event.offered and event.states
-)
 
 
 def get(name: str) -> Event:
@@ -67,17 +70,20 @@ def available_steps(dossier, actor) -> tuple[list[Event], list[tuple[Event, list
             blocked.append((event, problems))
         else:
             available.append(event)
-    for event in STEPS_WITHOUT_TRANSITION:
-        if dossier.state not in event.states or not event.permission(dossier, actor):
-            continue
-        if hides_step(event.conditions, dossier):
-            continue
-        problems = unmet(event.conditions, dossier)
-        if problems:
-            blocked.append((event, problems))
-        else:
-            available.append(event)
+    available += [event for event in OFFERED_WITH_TRANSITIONS if _may_take(event, dossier, actor)]
     return available, blocked
+
+
+#: The events that are not transitions but are offered among the next steps (an extension).
+OFFERED_WITH_TRANSITIONS = [event for event in DECLARED if event.offered_with_transitions]
+
+
+def _may_take(event, dossier, actor) -> bool:
+    try:
+        event.check(dossier, Context(actor=actor, now=None, comment="", inputs={}, files=None))
+    except ActionError:
+        return False
+    return True
 
 
 def available_names(dossier, actor) -> list[str]:

@@ -30,6 +30,7 @@ class RecordObjection(Event):
     history_label = gettext_lazy("An objection was recorded")
     form = "workflows.forms.ObjectionForm"
     states = (DossierState.PUBLIC_NOTICE,)
+    offered_with_transitions = True
     permission = staticmethod(may.handling_officer)
 
     def comment_problems(self, ctx) -> list[str]:

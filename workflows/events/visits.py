@@ -36,6 +36,7 @@ class RecordNoShow(Event):
     label = gettext_lazy("Record a no-show")
     comment_label = gettext_lazy("What happened (optional; the citizen reads it)")
     states = (S.APPOINTMENT, S.INSPECTION)
+    offered_with_transitions = True
     permission = staticmethod(may.visit_outcome_recorder)
     conditions = (can.visit_scheduled,)
 
@@ -72,6 +73,7 @@ class Reschedule(VisitDetails, Event):
 
     permission = staticmethod(may.handling_officer)
     conditions = (can.waiting_for_new_date,)
+    offered_with_transitions = True
 
     def apply(self, dossier, ctx) -> None:
         self.record(dossier, ctx)

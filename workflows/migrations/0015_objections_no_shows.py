@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workflows', '0010_queue_search'),
+        ('workflows', '0011_sla_clock'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,7 +8,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods, require_POST
 
 from services.answers import labelled_answers
-from workflows import actions, correspondence, events
+from workflows import actions, clock, correspondence, events
 from workflows import permissions as may
 from workflows.actors import Actor
 from workflows.documents import handing, kinds
@@ -46,7 +46,12 @@ def detail(request, tracking_number):
     available, blocked = events.available_steps(dossier, actor)
     documents = handing.issued(dossier)
     steps = [
-        {"event": event, "form": step_form(event, actor, initial={"expected_state": dossier.state})}
+        {
+            "event": event,
+            "form": step_form(
+                event, actor, initial={"expected_state": dossier.state}, dossier=dossier
+            ),
+        }
         for event in available
         if event.offered
     ]
@@ -65,6 +70,7 @@ def detail(request, tracking_number):
             "may_revoke": may.supervisor_handling(dossier, actor),
             "history": history_lines(dossier.history.all()),
             "correspondence": correspondence.for_dossier(dossier),
+            "clock": clock.summary(dossier),
             "steps": [step for step in steps if not step["event"].set_apart],
             "set_apart_steps": [step for step in steps if step["event"].set_apart],
             "blocked_steps": [
