@@ -21,6 +21,7 @@ from workflows.models import (
     Effect,
     HistoryEntry,
     HistoryHead,
+    Objection,
     OutboxMessage,
     Payment,
     ScheduledStep,
@@ -102,7 +103,21 @@ class DecisionInline(ReadOnlyInline):
 
 class ScheduledStepInline(ReadOnlyInline):
     model = ScheduledStep
-    fields = ["kind", "starts_at", "ends_on", "place", "what_to_bring", "outcome", "recorded_at"]
+    fields = [
+        "kind",
+        "starts_at",
+        "ends_on",
+        "place",
+        "what_to_bring",
+        "outcome",
+        "no_show",
+        "recorded_at",
+    ]
+
+
+class ObjectionInline(ReadOnlyInline):
+    model = Objection
+    fields = ["objector_name", "received_on", "grounds", "document_name", "recorded_by_name"]
 
 
 @admin.register(Dossier)
@@ -116,6 +131,7 @@ class DossierAdmin(ReadOnlyMixin, admin.ModelAdmin):
     inlines = [
         DecisionInline,
         ScheduledStepInline,
+        ObjectionInline,
         HistoryInline,
         AttachmentInline,
         PaymentInline,

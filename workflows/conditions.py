@@ -54,6 +54,26 @@ def public_notice_period_over(dossier) -> bool:
     )
 
 
+@condition(_("Nothing is scheduled at the moment."), hides_step=True)
+def visit_scheduled(dossier) -> bool:
+    """A no-show is recorded against the appointment or inspection under way, if there is one:
+    once recorded, the step is closed, and only a new date can follow."""
+    return dossier.open_scheduled_step() is not None
+
+
+@condition(_("Nobody came at the last date: give a new date first."))
+def new_date_given(dossier) -> bool:
+    """After a no-show, what happened can be recorded only for the new date, once it is set."""
+    return dossier.open_scheduled_step() is not None
+
+
+@condition(_("A new date is given after a no-show only."), hides_step=True)
+def waiting_for_new_date(dossier) -> bool:
+    """The appointment or inspection was missed (``record_no_show``): the dossier waits for a
+    new date, and none is set yet. Otherwise there is nothing to reschedule."""
+    return dossier.open_scheduled_step() is None
+
+
 @condition(_("This service has no fee, or the fee is already paid."), hides_step=True)
 def fee_is_due(dossier) -> bool:
     """Ask for payment only when the service has a fee and it is not paid yet."""

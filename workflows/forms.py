@@ -3,10 +3,12 @@
 import uuid
 
 from django import forms
+from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from gup.formatting import money
+from workflows import objections
 from workflows.events.base import COMMENT_MAX_LENGTH
 from workflows.models import Collector, PaymentMethod
 from workflows.states import DossierState
@@ -285,6 +287,66 @@ class RevokeDocumentForm(forms.Form):
         max_length=COMMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class ObjectionForm(StepForm):
+    """An objection received during a public notice (``workflows.objections`` has the rules,
+    which the event applies again: the form only shows each problem beside its field)."""
+
+    objector_name = forms.CharField(
+        label=_("Who objects"),
+        max_length=objections.NAME_MAX_LENGTH,
+        help_text=_("A person's full name, or the name of a body (a neighbours' association)."),
+    )
+    objector_national_id = forms.CharField(
+        label=_("Their national ID number (optional)"), required=False, max_length=32
+    )
+    objector_contact = forms.CharField(
+        label=_("How to reach them (optional)"),
+        required=False,
+        max_length=objections.CONTACT_MAX_LENGTH,
+        help_text=_("A phone number or an address."),
+    )
+    received_on = forms.DateField(
+        label=_("Received on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+    )
+    grounds = forms.CharField(
+        label=_("Grounds of the objection"),
+        max_length=objections.GROUNDS_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Staff of the office and the institution read them; the applicant does not."),
+    )
+    document = forms.FileField(
+        label=_("Document given by the objector (optional)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(objections.ACCEPTED_TYPES)}),
+        help_text=", ".join(TYPE_NAMES[t] for t in objections.ACCEPTED_TYPES),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The history row is public: an objection takes no comment (its grounds stay private).
+        del self.fields["comment"]
+        self.fields["received_on"].initial = timezone.localdate()
+
+    has_visible_inputs = True
+
+    def clean(self):
+        cleaned = super().clean()
+        values = objections.normalized(cleaned)
+        notice = self.dossier.open_scheduled_step() if self.dossier is not None else None
+        problems = objections.objection_problems(notice, values, timezone.localdate())
+        for field, messages in problems.items():
+            if field not in self.errors:
+                for message in messages:
+                    self.add_error(field, message)
+        cleaned["document"] = values["document"]
+        return cleaned
+
+    def inputs(self):
+        return {name: self.cleaned_data[name] for name in objections.FIELDS}
 
 
 def step_form(event, actor, data=None, initial=None, *, files=None, dossier=None) -> StepForm:

@@ -77,6 +77,17 @@ def handling_officer_or_office_staff(dossier, actor) -> bool:
     return handling_officer(dossier, actor) or office_staff(dossier, actor)
 
 
+def visit_outcome_recorder(dossier, actor) -> bool:
+    """Who records what happened at a visit (a no-show included): for an appointment, those who
+    may record attendance; for a site inspection, the handling officer, who sent the inspector.
+    """
+    from workflows.states import DossierState
+
+    if dossier.state == DossierState.APPOINTMENT:
+        return handling_officer_or_office_staff(dossier, actor)
+    return handling_officer(dossier, actor)
+
+
 def staff_handling(dossier, actor) -> bool:
     """Anyone whose queue holds the dossier now: its office, or its institution."""
     return office_staff(dossier, actor) or institution_staff(dossier, actor)

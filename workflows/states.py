@@ -217,6 +217,7 @@ class DossierLifecycle(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=S.INSPECTION,
         target=S.IN_REVIEW,
+        conditions=[can.new_date_given],
         permission=may.handling_officer,
     )
     def record_inspection(self):
@@ -256,6 +257,7 @@ class DossierLifecycle(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=S.APPOINTMENT,
         target=S.IN_REVIEW,
+        conditions=[can.new_date_given],
         permission=may.handling_officer_or_office_staff,
     )
     def record_attendance(self):

@@ -135,6 +135,13 @@ class StoredFiles:
             uploaded_by=actor.user if actor is not None else None,
         )
 
+    def keep(self, inspected: InspectedUpload) -> str:
+        """Store a file that is not one of the dossier's documents (an objector's evidence);
+        return its generated name. Removed again if the event fails."""
+        stored_name = store(inspected)
+        self.written.append(stored_name)
+        return stored_name
+
     def replace(self, dossier, document) -> None:
         """Remove the dossier's file for ``document``, to make room for a new one."""
         previous = dossier.attachments.filter(document=document)

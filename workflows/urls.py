@@ -1,7 +1,16 @@
 from django.urls import path
 
 from workflows import converters  # noqa: F401  (registers <document_number:...>)
-from workflows.views import audit, counter, documents, dossiers, home, payments, review
+from workflows.views import (
+    audit,
+    counter,
+    documents,
+    dossiers,
+    home,
+    objections,
+    payments,
+    review,
+)
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -22,6 +31,11 @@ urlpatterns = [
         name="dossier_step_preview",
     ),
     path("dossiers/<str:tracking_number>/notes/", dossiers.add_note, name="dossier_add_note"),
+    path(
+        "dossiers/<str:tracking_number>/objections/<int:objection_id>/document/",
+        objections.objection_document,
+        name="dossier_objection_document",
+    ),
     path(
         "dossiers/<str:tracking_number>/documents/<document_number:number>.pdf",
         documents.staff_document,

@@ -94,6 +94,8 @@ PRINTED_BY = {
     "request_information": ("information_request",),
     "give_appointment": ("appointment_notice",),
     "schedule_inspection": ("inspection_notice",),
+    "reschedule_appointment": ("appointment_notice",),
+    "reschedule_inspection": ("inspection_notice",),
     "approve": ("decision_letter",),
     "reject": ("decision_letter",),
     "issue": (),

@@ -15,9 +15,11 @@ from workflows.events import (
     documents,
     ending,
     filing,
+    objections,
     office,
     payments,
     review,
+    visits,
 )
 from workflows.events.base import AlreadyDone, Context, Event, TransitionEvent
 from workflows.exceptions import ActionError, TransitionRefused
@@ -28,6 +30,8 @@ DECLARED = (
     *payments.EVENTS,
     *collection.EVENTS,
     *review.EVENTS,
+    *objections.EVENTS,
+    *visits.EVENTS,
     *ending.EVENTS,
     *documents.EVENTS,
     *clock.EVENTS,

@@ -88,6 +88,9 @@ class Event:
     # For events that are not transitions.
     permission = None
     states: tuple = ()
+    #: Named predicates (``workflows.conditions``) that must hold, as for a transition; when one
+    #: fails, ``check`` refuses the event (and an event offered with the transitions is hidden).
+    conditions: tuple = ()
 
     def __init__(self, name: str = "", label=""):
         # A step with nothing to declare but its name and label needs no class of its own.
@@ -107,6 +110,11 @@ class Event:
             raise TransitionRefused(
                 _("“%(step)s” is not possible while the dossier is “%(state)s”.")
                 % {"step": self.label, "state": dossier.state_label}
+            )
+        problems = unmet(self.conditions, dossier)
+        if problems:
+            raise TransitionRefused(
+                _("“%(step)s” is not possible yet.") % {"step": self.label}, details=problems
             )
 
     def clean(self, dossier, ctx) -> None:

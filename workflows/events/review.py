@@ -4,7 +4,7 @@ import datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from gup.formatting import day, moment
 from workflows.calendar import recorded_too_early, scheduling_problems
@@ -40,9 +40,11 @@ class ProvideInformation(CitizenAnswer):
 # --- Side steps with a date -------------------------------------------------------------------
 
 
-class ScheduleStep(TransitionEvent):
+class VisitDetails:
     """A side step with a date and time, a place and what to bring, checked against the calendar
-    (a working day, office hours, not in the past) and kept as a ``ScheduledStep``.
+    (a working day, office hours, not in the past) and kept as a ``ScheduledStep``: the first
+    date (``ScheduleStep``, a transition) or a new one after a no-show
+    (``workflows.events.visits``).
     """
 
     kind = ""
@@ -89,6 +91,10 @@ class ScheduleStep(TransitionEvent):
         if details.get("what_to_bring"):
             text += ". " + _("Bring: %(things)s") % {"things": details["what_to_bring"]}
         return text
+
+
+class ScheduleStep(VisitDetails, TransitionEvent):
+    """The first date of an inspection or an appointment: the dossier enters that state."""
 
 
 class RecordStepOutcome(TransitionEvent):
@@ -155,12 +161,36 @@ class OpenPublicNotice(TransitionEvent):
 
 
 class ClosePublicNotice(RecordStepOutcome):
+    """Once the whole period is over (a condition of the transition), the officer closes it.
+
+    Objections are recorded one by one while the notice runs (``record_objection``), so the
+    comment is optional: the history row counts the objections recorded ("no objection" is a
+    recorded fact, not something the officer must type).
+    """
+
     name = "close_public_notice"
     kind = StepKind.PUBLIC_NOTICE
     label = gettext_lazy("Close public notice")
     history_label = gettext_lazy("Public notice closed")
-    comment_label = gettext_lazy("Objections received, if any")
-    comment_required = True
+    comment_label = gettext_lazy("Remarks on the objections (optional)")
+
+    def record(self, dossier, ctx) -> None:
+        step = ctx.inputs["step"]
+        super().record(dossier, ctx)
+        if step is not None:
+            ctx.details["objections"] = step.objections.count()
+
+    def describe(self, entry) -> str:
+        if "objections" not in entry.details:
+            return super().describe(entry)
+        count = entry.details["objections"]
+        if not count:
+            return _("Public notice closed: no objection recorded")
+        return ngettext(
+            "Public notice closed: %(count)d objection recorded",
+            "Public notice closed: %(count)d objections recorded",
+            count,
+        ) % {"count": count}
 
 
 class GiveAppointment(ScheduleStep):

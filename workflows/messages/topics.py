@@ -35,6 +35,8 @@ TOPIC_OF_EVENT: dict[str, str] = {
     "request_information": Topic.INFORMATION_REQUESTED,
     "give_appointment": Topic.APPOINTMENT,
     "schedule_inspection": Topic.INSPECTION,
+    "reschedule_appointment": Topic.APPOINTMENT,
+    "reschedule_inspection": Topic.INSPECTION,
     "approve": Topic.APPROVED,
     "reject": Topic.REJECTED,
     "dispatch": Topic.READY_FOR_COLLECTION,

@@ -19,11 +19,12 @@ from workflows.messages.sms import fit
 def appointment(inputs: Inputs) -> Composed:
     dossier = inputs.dossier
     number = dossier.tracking_number
-    starts_at, place, things = _visit(inputs, "give_appointment")
+    starts_at, place, things = _visit(inputs, "give_appointment", "reschedule_appointment")
     place = place or dossier.office.name
+    new_date = _new_date(inputs, "reschedule_appointment")
 
     def sms(place, things):
-        text = _("Dossier %(number)s:") % {"number": number} + " "
+        text = _("Dossier %(number)s:") % {"number": number} + " " + new_date
         text += _("Come in person to %(place)s on %(date)s.") % {
             "place": place,
             "date": _when(starts_at),
@@ -36,7 +37,8 @@ def appointment(inputs: Inputs) -> Composed:
         % {"number": number, "date": _when(starts_at)},
         body=email_body(
             inputs.name,
-            _("You have an appointment for your dossier %(number)s (%(service)s).")
+            new_date
+            + _("You have an appointment for your dossier %(number)s (%(service)s).")
             % {"number": number, "service": dossier.service.name},
             _facts(starts_at, place, things),
             _("Come in person, on time.")
@@ -49,10 +51,11 @@ def appointment(inputs: Inputs) -> Composed:
 def inspection(inputs: Inputs) -> Composed:
     dossier = inputs.dossier
     number = dossier.tracking_number
-    starts_at, place, things = _visit(inputs, "schedule_inspection")
+    starts_at, place, things = _visit(inputs, "schedule_inspection", "reschedule_inspection")
+    new_date = _new_date(inputs, "reschedule_inspection")
 
     def sms(place, things):
-        text = _("Dossier %(number)s:") % {"number": number} + " "
+        text = _("Dossier %(number)s:") % {"number": number} + " " + new_date
         text += _("An inspector will visit the site on %(date)s. Make sure they can get in.") % {
             "date": _when(starts_at)
         }
@@ -67,7 +70,8 @@ def inspection(inputs: Inputs) -> Composed:
         % {"number": number, "date": _when(starts_at)},
         body=email_body(
             inputs.name,
-            _(
+            new_date
+            + _(
                 "An inspector of %(institution)s will visit the site of your request %(number)s "
                 "(%(service)s)."
             )
@@ -83,9 +87,9 @@ def inspection(inputs: Inputs) -> Composed:
     )
 
 
-def _visit(inputs: Inputs, kind: str) -> tuple[datetime.datetime | None, str, str]:
-    """When, where, and what to bring."""
-    entry = inputs.entry_of(kind)
+def _visit(inputs: Inputs, *kinds: str) -> tuple[datetime.datetime | None, str, str]:
+    """When, where, and what to bring: the first date, or the new one after a no-show."""
+    entry = inputs.entry_of(*kinds)
     if entry is not None and "starts_at" in entry.details:
         details = entry.details
         return (
@@ -97,6 +101,11 @@ def _visit(inputs: Inputs, kind: str) -> tuple[datetime.datetime | None, str, st
     if step is None:
         return None, "", ""
     return step.starts_at, step.place, step.what_to_bring
+
+
+def _new_date(inputs: Inputs, kind: str) -> str:
+    """After a no-show, the message says at once that the date is a new one."""
+    return _("New date.") + " " if inputs.entry_of(kind) is not None else ""
 
 
 def _when(starts_at) -> str:

@@ -5,6 +5,7 @@ from workflows.models.decision import Decision, Outcome
 from workflows.models.dossier import Channel, Dossier
 from workflows.models.history import HistoryEntry, HistoryHead
 from workflows.models.issued_document import DocumentCounter, IssuedDocument
+from workflows.models.objection import Objection
 from workflows.models.outbox import DeliveryStatus, Effect, OutboxMessage, OutboxState
 from workflows.models.payment import Payment, PaymentMethod
 from workflows.models.scheduled_step import ScheduledStep, StepKind
@@ -26,6 +27,7 @@ __all__ = [
     "HistoryEntry",
     "HistoryHead",
     "IssuedDocument",
+    "Objection",
     "OutboxMessage",
     "OutboxState",
     "Payment",

@@ -30,12 +30,21 @@ class ScheduledStep(models.Model):
     scheduled_by_name = models.CharField(_("scheduled by"), max_length=300)
     outcome = models.TextField(_("outcome"), blank=True)
     recorded_at = models.DateTimeField(_("outcome recorded"), null=True, blank=True)
+    #: Nobody came (the citizen to the appointment, or to let the inspector in): the dossier
+    #: stays in its state and waits for a new date (``record_no_show``, then ``reschedule_*``).
+    no_show = models.BooleanField(_("nobody came"), default=False)
 
     class Meta:
         ordering = ["dossier", "starts_at", "id"]
         verbose_name = _("scheduled step")
         verbose_name_plural = _("scheduled steps")
         indexes = [models.Index(fields=["dossier", "-id"], name="scheduled_step_latest")]
+        constraints = [
+            models.CheckConstraint(
+                name="no_show_is_an_outcome",
+                condition=models.Q(no_show=False) | models.Q(recorded_at__isnull=False),
+            )
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.starts_at:%Y-%m-%d %H:%M}"

@@ -19,6 +19,7 @@ from workflows.history_display import history_lines
 from workflows.models import Dossier
 from workflows.views.access import staff_required
 from workflows.views.files import VIEWABLE_TYPES, private_file, viewable_file
+from workflows.views.objections import objections_shown
 from workflows.views.refusals import show_refusal
 
 
@@ -87,6 +88,7 @@ def detail(request, tracking_number):
                 {"label": event.label, "reasons": why} for event, why in blocked if event.offered
             ],
             "note_form": NoteForm() if may.staff_handling(dossier, actor) else None,
+            "objections": objections_shown(dossier, actor),
         },
     )
 
@@ -121,7 +123,7 @@ def take_step(request, tracking_number, step):
                 dossier.pk,
                 step,
                 actor,
-                comment=form.cleaned_data["comment"],
+                comment=form.cleaned_data.get("comment", ""),
                 expected_state=form.cleaned_data["expected_state"],
                 **form.inputs(),
             )
