@@ -5,6 +5,7 @@ from workflows.models.history import HistoryEntry, HistoryHead
 from workflows.models.issued_document import DocumentCounter, IssuedDocument
 from workflows.models.outbox import DeliveryStatus, Effect, OutboxMessage, OutboxState
 from workflows.models.payment import Payment, PaymentMethod
+from workflows.models.pending_upload import PendingUpload
 from workflows.models.scheduled_step import ScheduledStep, StepKind
 from workflows.models.tracking_counter import TrackingCounter
 
@@ -24,6 +25,7 @@ __all__ = [
     "Payment",
     "Outcome",
     "PaymentMethod",
+    "PendingUpload",
     "ScheduledStep",
     "StepKind",
     "TrackingCounter",
