@@ -1,15 +1,17 @@
-"""The counter's own forms: the returning-citizen look-up and the documents kept across errors.
+"""The office's own forms: the returning-citizen look-up, the documents kept across errors,
+the completeness checklist.
 
 They only parse input; the domain (``workflows.returning_citizens``,
-``workflows.pending_uploads``) decides.
+``workflows.pending_uploads``, ``workflows.intake_checklist``) decides.
 """
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from workflows import pending_uploads
+from workflows import intake_checklist, pending_uploads
 from workflows.applicant import normalize_national_id
-from workflows.forms import DocumentsForm
+from workflows.events.base import COMMENT_MAX_LENGTH
+from workflows.forms import DocumentsForm, ExpectedStateMixin
 from workflows.returning_citizens import Found, latest_details
 
 
@@ -111,3 +113,69 @@ class CounterDocumentsForm(DocumentsForm):
             (self[code], self.kept.get(code), self.remove_name(code), document.mandatory)
             for code, document in self.required_documents.items()
         ]
+
+
+class ChecklistForm(ExpectedStateMixin):
+    """Received, missing or not legible, for every document the service requires; a remark."""
+
+    comment = forms.CharField(
+        required=False,
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, dossier, *args, event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.dossier = dossier
+        self.fields["comment"].label = event.comment_label
+        attached = {}
+        for attachment in dossier.attachments.all():
+            attached.setdefault(attachment.document_id, attachment.original_name)
+        previous = intake_checklist.current(dossier)
+        self.documents = list(dossier.service.documents.all())
+        for document in self.documents:
+            if previous is not None and document.code in previous.marks:
+                initial = previous.marks[document.code]
+            elif document.pk in attached:
+                initial = intake_checklist.Mark.RECEIVED
+            else:
+                initial = intake_checklist.Mark.MISSING
+            # Radio buttons show no help text: what is attached goes in the legend.
+            if document.pk in attached:
+                label = _("%(document)s (attached: %(file)s)") % {
+                    "document": document.name,
+                    "file": attached[document.pk],
+                }
+            else:
+                label = _("%(document)s (no file attached)") % {"document": document.name}
+            self.fields[self.field_name(document)] = forms.ChoiceField(
+                label=label,
+                choices=intake_checklist.Mark.choices,
+                widget=forms.RadioSelect,
+                initial=initial,
+            )
+        if previous is not None and not self.is_bound:
+            self.fields["comment"].initial = previous.remark
+        # The documents first, then the remark.
+        self.order_fields([self.field_name(d) for d in self.documents] + ["comment"])
+
+    @staticmethod
+    def field_name(document) -> str:
+        return f"document_{document.code}"
+
+    def marks(self) -> dict:
+        return {
+            document.code: self.cleaned_data.get(self.field_name(document))
+            for document in self.documents
+            if self.cleaned_data.get(self.field_name(document))
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        problems = intake_checklist.problems_by_document(self.dossier, self.marks())
+        names = {document.code: self.field_name(document) for document in self.documents}
+        for code, message in problems.items():
+            self.add_error(names.get(code), message)
+        return cleaned

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from workflows import converters  # noqa: F401  (registers <document_number:...>)
-from workflows.views import audit, counter, documents, dossiers, home, review
+from workflows.views import audit, counter, documents, dossiers, home, intake, review
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -21,6 +21,7 @@ urlpatterns = [
         documents.preview,
         name="dossier_step_preview",
     ),
+    path("dossiers/<str:tracking_number>/checklist/", intake.checklist, name="dossier_checklist"),
     path("dossiers/<str:tracking_number>/notes/", dossiers.add_note, name="dossier_add_note"),
     path(
         "dossiers/<str:tracking_number>/documents/<document_number:number>.pdf",

@@ -9,13 +9,14 @@ if any, in ``workflows.effects``.
 
 from workflows.actors import as_actor
 from workflows.conditions import hides_step, unmet
-from workflows.events import documents, ending, filing, office, review
+from workflows.events import documents, ending, filing, intake, office, review
 from workflows.events.base import AlreadyDone, Context, Event, TransitionEvent
 from workflows.exceptions import TransitionRefused
 
 DECLARED = (
     *filing.EVENTS,
     *office.EVENTS,
+    *intake.EVENTS,
     *review.EVENTS,
     *ending.EVENTS,
     *documents.EVENTS,

@@ -125,6 +125,10 @@ class Event:
             return reasons_problems(comment)
         return []
 
+    def initial(self, dossier, actor) -> dict:
+        """What the step's form shows before the user types (e.g. a prefilled comment)."""
+        return {}
+
     def requires_comment(self, actor) -> bool:
         return self.comment_required
 

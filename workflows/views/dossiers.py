@@ -8,7 +8,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods, require_POST
 
 from services.answers import labelled_answers
-from workflows import actions, correspondence, events
+from workflows import actions, correspondence, events, intake_checklist
 from workflows import permissions as may
 from workflows.actors import Actor
 from workflows.documents import handing, kinds
@@ -70,6 +70,7 @@ def detail(request, tracking_number):
                 {"label": event.label, "reasons": why} for event, why in blocked if event.offered
             ],
             "note_form": NoteForm() if may.staff_handling(dossier, actor) else None,
+            "intake_checklist": intake_checklist.for_page(dossier, actor),
         },
     )
 
@@ -93,7 +94,7 @@ def take_step(request, tracking_number, step):
         event,
         actor,
         data=request.POST if request.method == "POST" else None,
-        initial={"expected_state": dossier.state},
+        initial={"expected_state": dossier.state, **event.initial(dossier, actor)},
     )
     status = 200 if request.method == "GET" else 400
     if request.method == "POST" and form.is_valid():
