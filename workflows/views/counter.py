@@ -108,7 +108,13 @@ def file_dossier(request, service_code):
 
 
 def _blank_form(request, service, actor):
-    """The empty form, or prefilled for a returning citizen (``?lookup-national_id=``)."""
+    """The empty form, or prefilled for a returning citizen (``?lookup-national_id=``).
+
+    The look-up is a GET form of its own, above the filing form, so it works without
+    JavaScript; answers typed before it are not carried over. Carrying them would mean sending
+    the whole filing form by GET: its CSRF token and every answer would land in the URL, the
+    browser's history and the server's logs. The box comes first on the page for that reason.
+    """
     initial = {"language": request.LANGUAGE_CODE}
     lookup_form = LookupForm(request.GET if "lookup-national_id" in request.GET else None)
     found = None
