@@ -315,3 +315,31 @@ def test_an_expired_kept_file_is_not_offered_even_before_the_job_runs(
 
     assert response.status_code == 400
     assert "This field is required" in " ".join(response.context["documents_form"].errors["plans"])
+
+
+def test_a_lookup_after_errors_keeps_the_kept_files_on_offer(
+    clerk_client, clerk_gitega, office_gitega, building_permit, url, commune_gitega
+):
+    key = str(uuid.uuid4())
+    error_page = clerk_client.post(url, with_error(commune_gitega, key)).content.decode()
+    lookup_form = error_page.split('class="stack lookup"')[1].split("</form>")[0]
+    assert f'name="filing-filing_key" value="{key}"' in lookup_form
+
+    page = clerk_client.get(url, {"lookup-national_id": "0412/345.678", "filing-filing_key": key})
+
+    assert page.status_code == 200
+    assert str(page.context["filing_form"]["filing_key"].value()) == key
+    assert "Kept: plans.pdf" in page.content.decode()
+    filed = clerk_client.post(url, corrected(commune_gitega, key))
+    assert filed.status_code == 302
+    assert Dossier.objects.get().attachments.count() == 3
+
+
+def test_a_lookup_never_reuses_the_key_of_a_filed_dossier(clerk_client, url, commune_gitega):
+    key = str(uuid.uuid4())
+    clerk_client.post(url, filing_data(commune_gitega, **{"filing-filing_key": key}))
+
+    page = clerk_client.get(url, {"lookup-national_id": "0412/345.678", "filing-filing_key": key})
+
+    assert str(page.context["filing_form"]["filing_key"].value()) != key
+    assert not page.context["documents_form"].kept

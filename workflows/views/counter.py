@@ -123,11 +123,19 @@ def _blank_form(request, service, actor):
         initial["applicant_national_id"] = lookup_form.cleaned_data["national_id"]
         if found is not None:
             initial.update(found.details)
+    # The look-up on a form sent with errors carries its key: the documents kept stay offered.
+    filing_form, kept = CounterFilingForm(), {}
+    carried = CounterFilingForm(request.GET if "filing-filing_key" in request.GET else None)
+    if carried.is_valid():
+        key = carried.cleaned_data["filing_key"]
+        if not Dossier.objects.filter(filing_key=key).exists():
+            filing_form = CounterFilingForm(initial={"filing_key": key})
+            kept = pending_uploads.kept_for(key, request.user)
     context = {
-        "filing_form": CounterFilingForm(),
+        "filing_form": filing_form,
         "applicant_form": ApplicantForm(initial=initial),
         "answers_form": AnswersForm(service),
-        "documents_form": CounterDocumentsForm(service),
+        "documents_form": CounterDocumentsForm(service, kept=kept),
         "lookup_form": lookup_form,
         "found": found,
     }
