@@ -3,6 +3,8 @@ page, and the start of "Return for correction", written in the citizen's languag
 
 import pytest
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.factories import PASSWORD, DossierFactory
 from workflows import intake_checklist
@@ -268,3 +270,24 @@ def test_the_dossier_page_offers_the_check_while_in_intake(clerk_client, dossier
     html = page.content.decode()
     assert "The documents have not been checked yet." in html
     assert f'href="{checklist_url(dossier)}"' in html
+
+
+CODES = ("plans", "national-id", "site-photo", "other")
+MARKS = (*intake_checklist.Mark.values, "", "lost")
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(marks=st.dictionaries(st.sampled_from(CODES), st.sampled_from(MARKS)))
+def test_a_checklist_is_accepted_exactly_when_complete_and_true(dossier, marks):
+    """Accepted iff every required document has one of the three marks, nothing else is
+    marked, and no document is marked received without a file (the site photo has none)."""
+    required = ("plans", "national-id", "site-photo")
+    expected_ok = (
+        all(marks.get(code) in intake_checklist.Mark.values for code in required)
+        and set(marks) <= set(required)
+        and marks.get("site-photo") != "received"
+    )
+
+    problems = intake_checklist.problems_by_document(dossier, marks)
+
+    assert (not problems) == expected_ok, (marks, problems)
