@@ -97,7 +97,17 @@ class ServiceAdmin(admin.ModelAdmin):
         (None, {"fields": ["code", "is_active", "display_order"]}),
         (_("Names"), {"fields": ["name_fr", "name_rn", "name_en"]}),
         (_("Descriptions"), {"fields": ["description_fr", "description_rn", "description_en"]}),
-        (_("Fee and delay"), {"fields": ["fee_bif", "target_working_days"]}),
+        (
+            _("Fee and delay"),
+            {
+                "fields": [
+                    "fee_bif",
+                    "target_working_days",
+                    "max_extension_working_days",
+                    "information_answer_working_days",
+                ]
+            },
+        ),
         (
             _("Optional steps"),
             {"fields": ["has_inspection", "has_appointment", "public_notice_days"]},

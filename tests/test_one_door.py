@@ -157,7 +157,10 @@ def test_a_recorded_payment_reads_as_a_payment_not_as_a_second_state(personas):
     )
 
     entry = dossier.history.order_by("-position").first()
-    assert entry.details == {"amount_bif": due, "method": "lumicash", "reference": "LC12345"}
+    # Besides the payment, the row says that the clock resumed (``details["clock"]``).
+    payment = {key: value for key, value in entry.details.items() if key != "clock"}
+    assert payment == {"amount_bif": due, "method": "lumicash", "reference": "LC12345"}
+    assert entry.details["clock"]["resumed"]
     assert describe(entry).startswith("Payment recorded: ")
     assert "Lumicash, ref LC12345" in describe(entry)
 

@@ -15,6 +15,7 @@ from workflows import outbox
 from workflows.actors import INSTITUTION_SYSTEM_ROLE, SYSTEM_ROLE
 from workflows.models import (
     Attachment,
+    Closure,
     Decision,
     Dossier,
     Effect,
@@ -218,3 +219,18 @@ class OutboxMessageAdmin(ReadOnlyMixin, admin.ModelAdmin):
             )
             % {"count": revived},
         )
+
+
+@admin.register(Closure)
+class ClosureAdmin(admin.ModelAdmin):
+    """Days an office, or every office, does not work: they do not count towards deadlines.
+
+    Unlike the dossiers, the calendar is the administrator's to change (``Closure.clean``
+    refuses a last day before the first).
+    """
+
+    list_display = ["first_day", "last_day", "office", "reason"]
+    list_filter = [("office", admin.EmptyFieldListFilter), "office"]
+    list_select_related = ["office"]
+    search_fields = ["reason"]
+    date_hierarchy = "first_day"

@@ -1,52 +1,33 @@
 """Deadlines in working days: weekends and Burundi's public holidays do not count.
 
-Pure functions over dates. Holidays come from the ``holidays`` package (Burundi, "BI"), whose
-movable Muslim holidays are estimates; an administrator-maintained calendar can replace it later.
+The arithmetic lives in ``workflows.sla`` (the SLA clock, with closures and suspensions); these
+are its plain-calendar forms (no closure), kept for the callers that need only weekends and
+public holidays: the scheduling calendar, samples and benchmarks.
 """
 
 import datetime
-from functools import lru_cache
 
-import holidays
 from django.utils import timezone
 
-#: How long a citizen is given to answer a return for correction or a request for information.
+from workflows.sla import PLAIN
+
+#: How long a citizen is given to answer a return for correction or a request for information,
+#: when the service does not say (``Service.information_answer_working_days``).
 CITIZEN_ANSWER_WORKING_DAYS = 10
 
 
-@lru_cache(maxsize=64)
-def _burundi_holidays(year: int) -> frozenset[datetime.date]:
-    return frozenset(holidays.country_holidays("BI", years=year).keys())
-
-
 def is_working_day(day: datetime.date) -> bool:
-    return day.weekday() < 5 and day not in _burundi_holidays(day.year)
+    return PLAIN.is_working_day(day)
 
 
 def add_working_days(start: datetime.date, days: int) -> datetime.date:
     """The date ``days`` working days after ``start`` (``start`` itself does not count)."""
-    if days < 0:
-        raise ValueError("days must not be negative")
-    current = start
-    remaining = days
-    while remaining:
-        current += datetime.timedelta(days=1)
-        if is_working_day(current):
-            remaining -= 1
-    return current
+    return PLAIN.add_working_days(start, days)
 
 
 def working_days_between(start: datetime.date, end: datetime.date) -> int:
     """Working days after ``start`` up to and including ``end``; negative when end is earlier."""
-    if end < start:
-        return -working_days_between(end, start)
-    count = 0
-    current = start
-    while current < end:
-        current += datetime.timedelta(days=1)
-        if is_working_day(current):
-            count += 1
-    return count
+    return PLAIN.working_days_between(start, end)
 
 
 def answer_deadline(now: datetime.datetime) -> datetime.date:

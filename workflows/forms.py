@@ -31,9 +31,11 @@ class StepForm(ExpectedStateMixin):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
-    def __init__(self, *args, event, actor, **kwargs):
+    def __init__(self, *args, event, actor, dossier=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.event = event
+        #: The dossier the step is for, when the form needs it (defaults, limits).
+        self.dossier = dossier
         self.fields["comment"].required = event.requires_comment(actor)
         if event.comment_label:
             self.fields["comment"].label = event.comment_label
@@ -120,9 +122,11 @@ class RevokeDocumentForm(forms.Form):
     )
 
 
-def step_form(event, actor, data=None, initial=None) -> StepForm:
+def step_form(event, actor, data=None, initial=None, dossier=None) -> StepForm:
     """The form of ``event``'s page, for this actor (staff must give a reason to withdraw)."""
-    return import_string(event.form)(data, initial=initial, event=event, actor=actor)
+    return import_string(event.form)(
+        data, initial=initial, event=event, actor=actor, dossier=dossier
+    )
 
 
 class CounterFilingForm(forms.Form):

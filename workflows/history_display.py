@@ -7,6 +7,7 @@ its date, time and place, and a transition without more to say reads as the stat
 from dataclasses import dataclass
 
 from workflows import events
+from workflows.clock import describe_clock
 from workflows.states import DossierState
 
 
@@ -21,6 +22,13 @@ class HistoryLine:
 
 
 def describe(entry) -> str:
+    """The row's line; with what it did to the SLA clock, if anything ("Clock paused…")."""
+    text = _describe_event(entry)
+    clock_note = describe_clock(entry.details)
+    return f"{text}. {clock_note}" if clock_note else text
+
+
+def _describe_event(entry) -> str:
     event = events.EVENTS.get(entry.kind)
     if event is not None:
         return event.describe(entry)

@@ -94,3 +94,11 @@ def supervisor_handling(dossier, actor) -> bool:
     if actor.role == Role.MINISTRY_SUPERVISOR:
         return institution_staff(dossier, actor)
     return False
+
+
+def supervisor_of_current_stage(dossier, actor) -> bool:
+    """The supervisor of whoever holds the dossier now: its office's until it is forwarded,
+    the deciding institution's afterwards."""
+    if dossier.institution_id is None:
+        return actor.role == Role.OFFICE_SUPERVISOR and office_staff(dossier, actor)
+    return actor.role == Role.MINISTRY_SUPERVISOR and institution_staff(dossier, actor)

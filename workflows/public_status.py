@@ -18,7 +18,7 @@ from django_ratelimit import ALL
 from django_ratelimit.core import get_usage
 
 from gup.formatting import day, moment, money
-from workflows import tracking
+from workflows import clock, tracking
 from workflows.history_display import describe
 from workflows.models import Dossier
 from workflows.states import WAITING_FOR_CITIZEN_STATES
@@ -52,6 +52,8 @@ class PublicStatus:
     is_paused: bool
     next_step: str
     timeline: tuple[TimelineStep, ...]
+    #: The day the clock stopped while the office waits for the citizen (None: running).
+    paused_since: object = None
 
 
 def _when(value, write=day) -> str:
@@ -146,6 +148,7 @@ def public_status(dossier, *, with_comments: bool = False) -> PublicStatus:
         is_overdue=dossier.is_overdue,
         is_paused=dossier.state in WAITING_FOR_CITIZEN_STATES,
         next_step=what_to_do(dossier),
+        paused_since=clock.paused_since(dossier),
         timeline=tuple(
             TimelineStep(
                 at=entry.at,

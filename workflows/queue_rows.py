@@ -10,10 +10,11 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from workflows.clock import no_answer_since
 from workflows.deadlines import working_days_between
 from workflows.events.filing import Resubmit
 from workflows.events.review import ProvideInformation
-from workflows.states import FINAL_STATES, DossierState
+from workflows.states import FINAL_STATES, WAITING_FOR_CITIZEN_STATES, DossierState
 
 #: The steps by which the citizen answers the office (``CitizenAnswer``).
 CITIZEN_ANSWERS = frozenset({Resubmit.name, ProvideInformation.name})
@@ -35,6 +36,8 @@ class QueueRow:
     new_from_province: bool
     #: The officer's name, or "" when nobody holds it.
     holder: str
+    #: The day the citizen was asked, when they have not answered by the day given them.
+    no_answer_since: datetime.date | None = None
 
 
 def queue_row(dossier, *, at_institution: bool, today: datetime.date) -> QueueRow:
@@ -42,6 +45,7 @@ def queue_row(dossier, *, at_institution: bool, today: datetime.date) -> QueueRo
     is_overdue = (
         dossier.due_date is not None
         and dossier.state not in FINAL_STATES
+        and dossier.state not in WAITING_FOR_CITIZEN_STATES
         and today > dossier.due_date
     )
     officer = dossier.officer
@@ -54,6 +58,7 @@ def queue_row(dossier, *, at_institution: bool, today: datetime.date) -> QueueRo
         citizen_answered=getattr(dossier, "last_step", None) in CITIZEN_ANSWERS,
         new_from_province=at_institution and dossier.state == DossierState.FORWARDED,
         holder=(officer.get_full_name() or officer.username) if officer else "",
+        no_answer_since=no_answer_since(dossier, today),
     )
 
 

@@ -39,7 +39,7 @@ from gup.roles import INSTITUTION_ROLES
 from services.models import Province, Service
 from workflows import tracking
 from workflows.applicant import NATIONAL_ID_PATTERN, normalize_phone
-from workflows.states import FINAL_STATES, DossierState
+from workflows.states import FINAL_STATES, WAITING_FOR_CITIZEN_STATES, DossierState
 
 #: A tab shows its number of dossiers up to this bound, and "50+" beyond.
 COUNT_BOUND = 50
@@ -181,8 +181,9 @@ class QueueSearch(forms.Form):
         if data.get("province"):
             queryset = queryset.filter(office__province_id=data["province"])
         if data["overdue"]:
+            # A dossier waiting for the citizen is not late: its clock is paused.
             queryset = queryset.filter(due_date__lt=timezone.localdate()).exclude(
-                state__in=FINAL_STATES
+                state__in=[*FINAL_STATES, *WAITING_FOR_CITIZEN_STATES]
             )
         holder = data.get("holder")
         if holder == HOLDER_ME:

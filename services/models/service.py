@@ -41,6 +41,24 @@ class Service(LocalizedName, models.Model):
     target_working_days = models.PositiveSmallIntegerField(
         _("target delay (working days)"), validators=[MinValueValidator(1)]
     )
+    max_extension_working_days = models.PositiveSmallIntegerField(
+        _("longest extension (working days)"),
+        default=10,
+        validators=[MaxValueValidator(60)],
+        help_text=_(
+            "A supervisor may extend a dossier's expected date once, by up to this many working "
+            "days. 0: no extension."
+        ),
+    )
+    information_answer_working_days = models.PositiveSmallIntegerField(
+        _("time to answer a request (working days)"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_(
+            "What the citizen is given by default to correct a returned dossier or answer a "
+            "request for information."
+        ),
+    )
     has_inspection = models.BooleanField(_("site inspection"), default=False)
     has_appointment = models.BooleanField(_("appointment (e.g. biometrics)"), default=False)
     public_notice_days = models.PositiveSmallIntegerField(

@@ -9,9 +9,9 @@ if any, in ``workflows.effects``.
 
 from workflows.actors import as_actor
 from workflows.conditions import hides_step, unmet
-from workflows.events import documents, ending, filing, intake, office, review
+from workflows.events import clock, documents, ending, filing, intake, office, review
 from workflows.events.base import AlreadyDone, Context, Event, TransitionEvent
-from workflows.exceptions import TransitionRefused
+from workflows.exceptions import ActionError, TransitionRefused
 
 DECLARED = (
     *filing.EVENTS,
@@ -20,6 +20,7 @@ DECLARED = (
     *review.EVENTS,
     *ending.EVENTS,
     *documents.EVENTS,
+    *clock.EVENTS,
 )
 
 EVENTS: dict[str, Event] = {event.name: event for event in DECLARED}
@@ -59,7 +60,20 @@ def available_steps(dossier, actor) -> tuple[list[Event], list[tuple[Event, list
             blocked.append((event, problems))
         else:
             available.append(event)
+    available += [event for event in OFFERED_WITH_TRANSITIONS if _may_take(event, dossier, actor)]
     return available, blocked
+
+
+#: The events that are not transitions but are offered among the next steps (an extension).
+OFFERED_WITH_TRANSITIONS = [event for event in DECLARED if event.offered_with_transitions]
+
+
+def _may_take(event, dossier, actor) -> bool:
+    try:
+        event.check(dossier, Context(actor=actor, now=None, comment="", inputs={}, files=None))
+    except ActionError:
+        return False
+    return True
 
 
 def available_names(dossier, actor) -> list[str]:

@@ -16,10 +16,11 @@ of each kind are registered in ``workflows.effects``.
 import datetime
 from dataclasses import dataclass, field
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from workflows import clock
 from workflows.conditions import unmet
-from workflows.deadlines import answer_deadline
 from workflows.exceptions import InvalidInput, NotAllowed, TransitionRefused
 from workflows.models import Dossier
 from workflows.states import DossierState
@@ -81,6 +82,8 @@ class Event:
     set_apart = False
     #: Offered as a button on the staff page.
     offered = True
+    #: Not a transition, yet offered among the next steps to those its ``check`` lets take it.
+    offered_with_transitions = False
 
     # For events that are not transitions.
     permission = None
@@ -175,8 +178,11 @@ class TransitionEvent(Event):
         return {}
 
     def apply(self, dossier, ctx) -> None:
+        from_state = dossier.state
         getattr(dossier, self.name)(**self.arguments(dossier, ctx))
         self.record(dossier, ctx)
+        # Every transition keeps the SLA clock: paused while the dossier waits for the citizen.
+        clock.after_transition(dossier, from_state, ctx)
 
     def record(self, dossier, ctx) -> None:
         """Write the records this step leaves besides the state (a decision, a payment...)."""
@@ -190,10 +196,22 @@ class TransitionEvent(Event):
 class AsksTheCitizen(TransitionEvent):
     """The office or the institution waits for the citizen: what they ask is written for them,
     kept on the dossier while it waits (``citizen_request``), and the clock pauses.
+
+    The citizen answers by ``answer_by``: the day given (``inputs["answer_by"]``, checked by
+    ``clock.answer_by_problems``), or the service's default time to answer.
     """
 
     comment_required = True
     comment_is_reasons = True
 
+    def input_problems(self, dossier, ctx) -> list[str]:
+        answer_by = ctx.inputs.get("answer_by")
+        if answer_by is None:
+            return []
+        calendar = clock.calendar_for(dossier.office_id)
+        return clock.answer_by_problems(answer_by, timezone.localdate(ctx.now), calendar)
+
     def arguments(self, dossier, ctx) -> dict:
-        return {"request": ctx.comment, "answer_by": answer_deadline(ctx.now)}
+        answer_by = ctx.inputs.get("answer_by") or clock.default_answer_by(dossier, ctx.now)
+        ctx.details["answer_by"] = answer_by.isoformat()
+        return {"request": ctx.comment, "answer_by": answer_by}

@@ -11,11 +11,10 @@ from django.utils.translation import gettext_lazy
 
 from gup.roles import Role
 from services.answers import clean_answers, labelled_errors
-from workflows import citizen_access, online, pending_uploads
+from workflows import citizen_access, clock, online, pending_uploads, sla
 from workflows import permissions as may
 from workflows.actors import Actor, ActorKind
 from workflows.applicant import clean_applicant
-from workflows.deadlines import add_working_days
 from workflows.events.base import AlreadyDone, Event, TransitionEvent
 from workflows.exceptions import InvalidInput, NotAllowed, TransitionRefused
 from workflows.models import Channel, Dossier
@@ -26,10 +25,13 @@ from workflows.states import DossierState as S
 def _submission(dossier, now) -> dict:
     """The tracking number and the expected date a dossier gets when it is filed."""
     today = timezone.localdate(now)
+    # The delay promised now is kept: the catalogue may change, the promise does not.
+    dossier.target_working_days = dossier.service.target_working_days
+    calendar = clock.calendar_for(dossier.office_id)
     return {
         "tracking_number": allocate_tracking_number(dossier.office, today.year),
         "submitted_at": now,
-        "due_date": add_working_days(today, dossier.service.target_working_days),
+        "due_date": sla.expected_date(today, dossier.target_working_days, calendar=calendar),
     }
 
 

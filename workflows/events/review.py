@@ -25,6 +25,7 @@ class RequestInformation(AsksTheCitizen):
     name = "request_information"
     label = gettext_lazy("Ask the citizen for information")
     comment_label = gettext_lazy("Questions for the citizen")
+    form = "workflows.clock_forms.InformationRequestForm"
 
 
 class ProvideInformation(CitizenAnswer):

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('services', '0003_documents'),
-        ('workflows', '0010_queue_search'),
+        ('workflows', '0011_sla_clock'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

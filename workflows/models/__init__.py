@@ -1,4 +1,5 @@
 from workflows.models.attachment import Attachment
+from workflows.models.clock import ClockSuspension, Closure, DeadlineExtension
 from workflows.models.decision import Decision, Outcome
 from workflows.models.dossier import Channel, Dossier
 from workflows.models.history import HistoryEntry, HistoryHead
@@ -12,6 +13,9 @@ from workflows.models.tracking_counter import TrackingCounter
 __all__ = [
     "Attachment",
     "Channel",
+    "ClockSuspension",
+    "Closure",
+    "DeadlineExtension",
     "Decision",
     "DeliveryStatus",
     "DocumentCounter",

@@ -99,6 +99,12 @@ class Dossier(DossierLifecycle):
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     due_date = models.DateField(_("expected date"), null=True, blank=True)
     forwarded_at = models.DateTimeField(_("forwarded"), null=True, blank=True)
+    # The SLA clock (``workflows.clock``): the delay promised at filing, kept even if the
+    # catalogue changes later, and since when the clock waits for the citizen, if it does.
+    target_working_days = models.PositiveSmallIntegerField(
+        _("promised delay (working days)"), null=True, blank=True
+    )
+    clock_paused_at = models.DateTimeField(_("clock paused since"), null=True, blank=True)
 
     citizen_request = models.TextField(
         _("what the citizen is asked"),
@@ -229,9 +235,12 @@ class Dossier(DossierLifecycle):
 
     @property
     def is_overdue(self) -> bool:
+        """Past its expected date, not finished, and not waiting for the citizen (the clock is
+        paused then)."""
         return (
             self.due_date is not None
             and self.state not in FINAL_STATES
+            and self.state not in WAITING_FOR_CITIZEN_STATES
             and timezone.localdate() > self.due_date
         )
 

@@ -8,7 +8,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods, require_POST
 
 from services.answers import labelled_answers
-from workflows import actions, correspondence, events, intake_checklist
+from workflows import actions, clock, correspondence, events, intake_checklist
 from workflows import permissions as may
 from workflows.actors import Actor
 from workflows.documents import handing, kinds
@@ -45,7 +45,12 @@ def detail(request, tracking_number):
     available, blocked = events.available_steps(dossier, actor)
     documents = handing.issued(dossier)
     steps = [
-        {"event": event, "form": step_form(event, actor, initial={"expected_state": dossier.state})}
+        {
+            "event": event,
+            "form": step_form(
+                event, actor, initial={"expected_state": dossier.state}, dossier=dossier
+            ),
+        }
         for event in available
         if event.offered
     ]
@@ -64,6 +69,7 @@ def detail(request, tracking_number):
             "may_revoke": may.supervisor_handling(dossier, actor),
             "history": history_lines(dossier.history.all()),
             "correspondence": correspondence.for_dossier(dossier),
+            "clock": clock.summary(dossier),
             "steps": [step for step in steps if not step["event"].set_apart],
             "set_apart_steps": [step for step in steps if step["event"].set_apart],
             "blocked_steps": [
@@ -95,6 +101,7 @@ def take_step(request, tracking_number, step):
         actor,
         data=request.POST if request.method == "POST" else None,
         initial={"expected_state": dossier.state, **event.initial(dossier, actor)},
+        dossier=dossier,
     )
     status = 200 if request.method == "GET" else 400
     if request.method == "POST" and form.is_valid():
