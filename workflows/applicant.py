@@ -18,6 +18,17 @@ PHONE_REGION = "BI"
 NATIONAL_ID_PATTERN = re.compile(r"^[0-9A-Z][0-9A-Z./-]{3,30}$")
 
 
+def normalize_national_id(raw: str) -> str:
+    """The national ID as stored (upper case, no spaces); ValidationError when it cannot be one."""
+    value = (raw or "").strip().upper().replace(" ", "")
+    if not NATIONAL_ID_PATTERN.match(value):
+        raise ValidationError(
+            _("Enter the number as printed on the national ID card (digits, / . or -)."),
+            code="national_id",
+        )
+    return value
+
+
 def normalize_phone(raw: str) -> str:
     """A Burundian or international number in E.164 (+257XXXXXXXX); ValidationError otherwise."""
     try:
@@ -68,13 +79,7 @@ class ApplicantForm(forms.ModelForm):
         return normalize_phone(self.cleaned_data["applicant_phone"])
 
     def clean_applicant_national_id(self):
-        value = self.cleaned_data["applicant_national_id"].strip().upper().replace(" ", "")
-        if not NATIONAL_ID_PATTERN.match(value):
-            raise ValidationError(
-                _("Enter the number as printed on the national ID card (digits, / . or -)."),
-                code="national_id",
-            )
-        return value
+        return normalize_national_id(self.cleaned_data["applicant_national_id"])
 
     def clean_applicant_birth_date(self):
         birth_date = self.cleaned_data["applicant_birth_date"]

@@ -59,7 +59,7 @@ class StepForm(ExpectedStateMixin):
 
 
 class RecordPaymentForm(StepForm):
-    """The payment, with the amount due shown and filled in (``RecordPayment.initial_inputs``);
+    """The payment, with the amount due shown and filled in (``RecordPayment.initial``);
     the domain's problems come back beside their fields."""
 
     amount_bif = forms.IntegerField(label=_("Amount received (BIF)"), min_value=1)

@@ -13,6 +13,10 @@ cron.register(periodic.sweep_outbox, "default", interval=60, name="outbox-sweep"
 # 01:30 in Bujumbura: drafts, then the citizens' warnings, then spent secrets.
 cron.register(periodic.expire_abandoned_drafts, "default", cron="30 23 * * *", name="expire-drafts")
 cron.register(periodic.clean_up, "default", cron="45 23 * * *", name="clean-up")
+# Every hour: files kept for counter forms that were never sent again.
+cron.register(
+    periodic.remove_stale_pending_uploads, "default", cron="20 * * * *", name="pending-uploads"
+)
 # 08:00 in Bujumbura, when a citizen reads an SMS and the office is open.
 cron.register(periodic.warn_expiring_drafts, "notifications", cron="0 6 * * *", name="drafts-warn")
 cron.register(
@@ -26,6 +30,7 @@ JOBS = {
     "outbox-sweep": periodic.sweep_outbox,
     "expire-drafts": periodic.expire_abandoned_drafts,
     "clean-up": periodic.clean_up,
+    "pending-uploads": periodic.remove_stale_pending_uploads,
     "drafts-warn": periodic.warn_expiring_drafts,
     "collection": periodic.remind_uncollected_documents,
     "digest": periodic.send_overdue_digests,

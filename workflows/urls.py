@@ -7,6 +7,7 @@ from workflows.views import (
     documents,
     dossiers,
     home,
+    intake,
     objections,
     payments,
     review,
@@ -30,6 +31,7 @@ urlpatterns = [
         documents.preview,
         name="dossier_step_preview",
     ),
+    path("dossiers/<str:tracking_number>/checklist/", intake.checklist, name="dossier_checklist"),
     path("dossiers/<str:tracking_number>/notes/", dossiers.add_note, name="dossier_add_note"),
     path(
         "dossiers/<str:tracking_number>/objections/<int:objection_id>/document/",

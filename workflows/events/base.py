@@ -139,6 +139,11 @@ class Event:
             return reasons_problems(comment)
         return []
 
+    def initial(self, dossier, actor) -> dict:
+        """What the step's form shows before the user types (a prefilled comment, the amount
+        due)."""
+        return {}
+
     def requires_comment(self, actor) -> bool:
         return self.comment_required
 
@@ -148,10 +153,6 @@ class Event:
     def field_problems(self, dossier, ctx) -> dict[str, list[str]]:
         """Problems of named inputs (``{"amount_bif": [...]}``): a form shows each beside its
         field (``InvalidInput.fields``)."""
-        return {}
-
-    def initial_inputs(self, dossier) -> dict:
-        """What the step's form shows filled in (the amount due, say)."""
         return {}
 
     def apply(self, dossier, ctx) -> None:

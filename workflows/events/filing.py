@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from gup.roles import Role
 from services.answers import clean_answers, labelled_errors
-from workflows import citizen_access, clock, online, sla
+from workflows import citizen_access, clock, online, pending_uploads, sla
 from workflows import permissions as may
 from workflows.actors import Actor, ActorKind
 from workflows.applicant import clean_applicant
@@ -277,6 +277,8 @@ class FiledAtCounter(Event):
 
     def apply(self, dossier, ctx) -> None:
         _attach_documents(dossier, ctx, ctx.inputs.get("documents", {}))
+        # The files kept from the form's earlier tries are in the dossier now.
+        pending_uploads.release(ctx.inputs["filing_key"], ctx.actor.user)
         dossier.submit(**_submission(dossier, ctx.now))
         dossier.start_intake()
 

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gup.formatting import money
+from workflows import intake_checklist
 from workflows import permissions as may
 from workflows.documents import kinds
 from workflows.events.base import AsksTheCitizen, Event, TransitionEvent
@@ -13,9 +14,27 @@ from workflows.numbering import allocate_document_number
 
 
 class ReturnForCorrection(AsksTheCitizen):
+    """The office sends the dossier back to the citizen with what to correct.
+
+    Its text starts from the current completeness checklist (``workflows.intake_checklist``),
+    which the history row records beside it.
+    """
+
     name = "return_for_correction"
     label = gettext_lazy("Return for correction")
     comment_label = gettext_lazy("What must the citizen correct?")
+
+    def initial(self, dossier, actor) -> dict:
+        checklist = intake_checklist.current(dossier)
+        if checklist is None or not checklist.to_correct and not checklist.remark:
+            return {}
+        return {"comment": intake_checklist.reasons(dossier, checklist)}
+
+    def record(self, dossier, ctx) -> None:
+        checklist = intake_checklist.current(dossier)
+        if checklist is not None:
+            ctx.details["checklist"] = checklist.entry.details["checklist"]
+            ctx.details["checklist_position"] = checklist.entry.position
 
 
 class RecordPayment(TransitionEvent):
@@ -30,7 +49,7 @@ class RecordPayment(TransitionEvent):
     label = gettext_lazy("Record payment")
     form = "workflows.forms.RecordPaymentForm"
 
-    def initial_inputs(self, dossier) -> dict:
+    def initial(self, dossier, actor) -> dict:
         return {"amount_bif": dossier.amount_due()}
 
     def field_problems(self, dossier, ctx) -> dict[str, list[str]]:

@@ -8,6 +8,7 @@ from workflows.models.issued_document import DocumentCounter, IssuedDocument
 from workflows.models.objection import Objection
 from workflows.models.outbox import DeliveryStatus, Effect, OutboxMessage, OutboxState
 from workflows.models.payment import Payment, PaymentMethod
+from workflows.models.pending_upload import PendingUpload
 from workflows.models.scheduled_step import ScheduledStep, StepKind
 from workflows.models.tracking_counter import TrackingCounter
 
@@ -33,6 +34,7 @@ __all__ = [
     "Payment",
     "Outcome",
     "PaymentMethod",
+    "PendingUpload",
     "ScheduledStep",
     "StepKind",
     "TrackingCounter",

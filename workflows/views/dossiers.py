@@ -8,7 +8,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods, require_POST
 
 from services.answers import labelled_answers
-from workflows import actions, clock, correspondence, events, relaying
+from workflows import actions, clock, correspondence, events, intake_checklist, relaying
 from workflows import permissions as may
 from workflows.actors import Actor
 from workflows.documents import handing, kinds
@@ -89,6 +89,7 @@ def detail(request, tracking_number):
             ],
             "note_form": NoteForm() if may.staff_handling(dossier, actor) else None,
             "objections": objections_shown(dossier, actor),
+            "intake_checklist": intake_checklist.for_page(dossier, actor),
         },
     )
 
@@ -113,7 +114,7 @@ def take_step(request, tracking_number, step):
         actor,
         data=request.POST if request.method == "POST" else None,
         files=request.FILES if request.method == "POST" else None,
-        initial={"expected_state": dossier.state, **event.initial_inputs(dossier)},
+        initial={"expected_state": dossier.state, **event.initial(dossier, actor)},
         dossier=dossier,
     )
     status = 200 if request.method == "GET" else 400
