@@ -33,7 +33,8 @@ class QueueRow:
     citizen_answered: bool
     #: Forwarded to the institution and not received yet (shown in the institution's queue).
     new_from_province: bool
-    #: The officer's name, or "" when nobody holds it.
+    #: Who holds it on the viewer's side (the officer at the institution, the clerk at the
+    #: office), or "" when nobody does.
     holder: str
 
 
@@ -44,7 +45,7 @@ def queue_row(dossier, *, at_institution: bool, today: datetime.date) -> QueueRo
         and dossier.state not in FINAL_STATES
         and today > dossier.due_date
     )
-    officer = dossier.officer
+    holder = dossier.officer if at_institution else dossier.clerk
     return QueueRow(
         dossier=dossier,
         filed_on=filed_on,
@@ -53,7 +54,7 @@ def queue_row(dossier, *, at_institution: bool, today: datetime.date) -> QueueRo
         overdue_by=working_days_between(dossier.due_date, today) if is_overdue else 0,
         citizen_answered=getattr(dossier, "last_step", None) in CITIZEN_ANSWERS,
         new_from_province=at_institution and dossier.state == DossierState.FORWARDED,
-        holder=(officer.get_full_name() or officer.username) if officer else "",
+        holder=(holder.get_full_name() or holder.username) if holder else "",
     )
 
 

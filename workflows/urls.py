@@ -1,7 +1,7 @@
 from django.urls import path
 
 from workflows import converters  # noqa: F401  (registers <document_number:...>)
-from workflows.views import audit, counter, documents, dossiers, home, review
+from workflows.views import audit, counter, documents, dossiers, home, review, supervision
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -10,6 +10,7 @@ urlpatterns = [
     path("counter/new/<slug:service_code>/", counter.file_dossier, name="counter_file"),
     path("review/", review.queue, name="review_queue"),
     path("audit/", audit.dossiers, name="audit_dossiers"),
+    path("supervision/", supervision.overview, name="supervision"),
     path("dossiers/<str:tracking_number>/", dossiers.detail, name="dossier_detail"),
     path(
         "dossiers/<str:tracking_number>/steps/<slug:step>/",
@@ -21,6 +22,7 @@ urlpatterns = [
         documents.preview,
         name="dossier_step_preview",
     ),
+    path("dossiers/<str:tracking_number>/assign/", supervision.assign_one, name="dossier_assign"),
     path("dossiers/<str:tracking_number>/notes/", dossiers.add_note, name="dossier_add_note"),
     path(
         "dossiers/<str:tracking_number>/documents/<document_number:number>.pdf",

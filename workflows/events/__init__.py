@@ -9,7 +9,7 @@ if any, in ``workflows.effects``.
 
 from workflows.actors import as_actor
 from workflows.conditions import hides_step, unmet
-from workflows.events import documents, ending, filing, office, review
+from workflows.events import assignment, documents, ending, filing, office, review
 from workflows.events.base import AlreadyDone, Context, Event, TransitionEvent
 from workflows.exceptions import TransitionRefused
 
@@ -19,6 +19,7 @@ DECLARED = (
     *review.EVENTS,
     *ending.EVENTS,
     *documents.EVENTS,
+    *assignment.EVENTS,
 )
 
 EVENTS: dict[str, Event] = {event.name: event for event in DECLARED}

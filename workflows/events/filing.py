@@ -272,7 +272,7 @@ class FiledAtCounter(Event):
     def apply(self, dossier, ctx) -> None:
         _attach_documents(dossier, ctx, ctx.inputs.get("documents", {}))
         dossier.submit(**_submission(dossier, ctx.now))
-        dossier.start_intake()
+        dossier.start_intake(clerk=ctx.actor.user)
 
     @staticmethod
     def lookup_after_conflict(ctx):

@@ -9,6 +9,16 @@ from workflows.events.base import AsksTheCitizen, Event, TransitionEvent
 from workflows.models import Payment, PaymentMethod
 
 
+class StartIntake(TransitionEvent):
+    """A clerk starts checking the dossier, and becomes its holder if nobody holds it yet."""
+
+    name = "start_intake"
+    label = gettext_lazy("Start checking")
+
+    def arguments(self, dossier, ctx) -> dict:
+        return {"clerk": ctx.actor.user}
+
+
 class ReturnForCorrection(AsksTheCitizen):
     name = "return_for_correction"
     label = gettext_lazy("Return for correction")
@@ -98,7 +108,7 @@ class NoteAdded(Event):
 
 
 EVENTS = (
-    TransitionEvent("start_intake", gettext_lazy("Start checking")),
+    StartIntake(),
     ReturnForCorrection(),
     TransitionEvent("request_payment", gettext_lazy("Ask for payment")),
     RecordPayment(),
