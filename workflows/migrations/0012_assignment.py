@@ -21,11 +21,19 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='dossier',
-            index=models.Index(fields=['office', 'clerk', 'due_date'], name='dossier_office_holder'),
+            index=models.Index(fields=['office', 'clerk', 'due_date', 'id'], name='dossier_office_holder'),
         ),
         migrations.AddIndex(
             model_name='dossier',
-            index=models.Index(fields=['institution', 'officer', 'due_date'], name='dossier_institution_holder'),
+            index=models.Index(fields=['institution', 'officer', 'due_date', 'id'], name='dossier_institution_holder'),
+        ),
+        migrations.AddIndex(
+            model_name='dossier',
+            index=models.Index(condition=models.Q(('clerk__isnull', True)), fields=['office', 'due_date', 'id'], name='dossier_office_unassigned'),
+        ),
+        migrations.AddIndex(
+            model_name='dossier',
+            index=models.Index(condition=models.Q(('officer__isnull', True)), fields=['institution', 'due_date', 'id'], name='dossier_institution_unassigned'),
         ),
         migrations.AddIndex(
             model_name='decision',

@@ -155,9 +155,24 @@ class Dossier(DossierLifecycle):
             ),
             # The holder filters ("assigned to me", "unassigned", a colleague) and the
             # supervisors' workload, within one scope, read in queue order.
-            models.Index(fields=["office", "clerk", "due_date"], name="dossier_office_holder"),
             models.Index(
-                fields=["institution", "officer", "due_date"], name="dossier_institution_holder"
+                fields=["office", "clerk", "due_date", "id"], name="dossier_office_holder"
+            ),
+            models.Index(
+                fields=["institution", "officer", "due_date", "id"],
+                name="dossier_institution_holder",
+            ),
+            # "Unassigned": PostgreSQL does not read ``IS NULL`` as an equality that keeps the
+            # order of the index above, so the dossiers nobody holds have their own.
+            models.Index(
+                fields=["office", "due_date", "id"],
+                condition=Q(clerk__isnull=True),
+                name="dossier_office_unassigned",
+            ),
+            models.Index(
+                fields=["institution", "due_date", "id"],
+                condition=Q(officer__isnull=True),
+                name="dossier_institution_unassigned",
             ),
             models.Index(fields=["applicant_account", "-created_at"], name="dossier_citizen_list"),
             models.Index(fields=["state", "created_at"], name="dossier_state_age"),
