@@ -36,6 +36,8 @@ class QueueRow:
     #: Who holds it on the viewer's side (the officer at the institution, the clerk at the
     #: office), or "" when nobody does.
     holder: str
+    #: At the office, the officer who holds it at the institution, or "".
+    officer: str = ""
 
 
 def queue_row(dossier, *, at_institution: bool, today: datetime.date) -> QueueRow:
@@ -54,8 +56,13 @@ def queue_row(dossier, *, at_institution: bool, today: datetime.date) -> QueueRo
         overdue_by=working_days_between(dossier.due_date, today) if is_overdue else 0,
         citizen_answered=getattr(dossier, "last_step", None) in CITIZEN_ANSWERS,
         new_from_province=at_institution and dossier.state == DossierState.FORWARDED,
-        holder=(holder.get_full_name() or holder.username) if holder else "",
+        holder=_name(holder),
+        officer="" if at_institution else _name(dossier.officer),
     )
+
+
+def _name(user) -> str:
+    return (user.get_full_name() or user.username) if user else ""
 
 
 def queue_rows(dossiers, *, at_institution: bool = False, today=None) -> list[QueueRow]:
