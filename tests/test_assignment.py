@@ -14,7 +14,9 @@ S = DossierState
 
 
 def signed_in(client, user):
+    """Signed in, reading English (as the assertions are written)."""
     client.login(username=user.username, password=PASSWORD)
+    client.cookies["django_language"] = "en"
     return client
 
 

@@ -22,7 +22,9 @@ PAGE = "supervision"
 
 
 def signed_in(client, user):
+    """Signed in, reading English (as the assertions are written)."""
     client.login(username=user.username, password=PASSWORD)
+    client.cookies["django_language"] = "en"
     return client
 
 
