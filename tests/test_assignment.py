@@ -1,5 +1,7 @@
 """Handing work over: who holds a dossier, the ``assign`` event, and the queues' holder filter."""
 
+import importlib
+
 import pytest
 from django.urls import reverse
 
@@ -378,3 +380,26 @@ def test_the_review_queue_filters_by_officer_as_before(
     signed_in(client, officer_urbanism)
     response = client.get(reverse("review_queue"), {"holder": "me", "show": "all"})
     assert listed(response) == {mine.tracking_number}
+
+
+# --- Dossiers checked before holders existed ---------------------------------------------------
+
+
+def test_the_migration_gives_each_dossier_the_clerk_who_started_checking_it(
+    clerk_gitega, second_clerk_gitega, office_gitega, building_permit
+):
+    from django.apps import apps
+
+    backfill = importlib.import_module("workflows.migrations.0012_assignment")
+    counter = at_gitega(clerk_gitega, building_permit, intake=True)
+    online = DossierFactory(submitted=True, service=building_permit, office=office_gitega)
+    perform(online.pk, "start_intake", second_clerk_gitega)
+    never_checked = DossierFactory(submitted=True, service=building_permit, office=office_gitega)
+    Dossier.objects.update(clerk=None)
+    backfill.holders_from_history(apps, None)
+    holders = dict(Dossier.objects.values_list("pk", "clerk_id"))
+    assert holders == {
+        counter.pk: clerk_gitega.pk,
+        online.pk: second_clerk_gitega.pk,
+        never_checked.pk: None,
+    }

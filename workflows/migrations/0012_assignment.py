@@ -5,6 +5,24 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def holders_from_history(apps, schema_editor):
+    """Dossiers checked before holders existed: the clerk who started checking each one (or
+    filed it at the counter) holds it, as a clerk starting to check one does from now on. The
+    history already says who did; no history row is added for a derived field."""
+    Dossier = apps.get_model("workflows", "Dossier")
+    HistoryEntry = apps.get_model("workflows", "HistoryEntry")
+    first_checker = (
+        HistoryEntry.objects.filter(
+            dossier=models.OuterRef("pk"),
+            kind__in=["start_intake", "filed_at_counter"],
+            actor_user__isnull=False,
+        )
+        .order_by("position")
+        .values("actor_user")[:1]
+    )
+    Dossier.objects.filter(clerk__isnull=True).update(clerk=models.Subquery(first_checker))
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -39,4 +57,5 @@ class Migration(migrations.Migration):
             model_name='decision',
             index=models.Index(fields=['decided_at'], name='decision_decided_at'),
         ),
+        migrations.RunPython(holders_from_history, migrations.RunPython.noop, elidable=True),
     ]
