@@ -244,10 +244,11 @@ def test_a_colleague_of_another_institution_is_refused(
     assert officer_migration.username not in page
 
 
-def test_the_counter_has_no_holder_nor_province_filter(clerk_client, eric):
+def test_the_counter_has_no_province_filter_and_filters_by_clerk(clerk_client, eric):
     form = get(clerk_client, COUNTER).context["search"]
-    assert "holder" not in form.fields
     assert "province" not in form.fields
+    # The holder at the counter is the clerk (tests/test_assignment.py).
+    assert "holder" in form.fields
 
 
 # --- Bad parameters -----------------------------------------------------------------------------
@@ -357,8 +358,8 @@ def test_counter_queue_issues_a_fixed_number_of_queries(
     with_one = queries(clerk_client, COUNTER, params)
     monkeypatch.setattr(paging, "PAGE_SIZE", 10)
     assert queries(clerk_client, COUNTER, params) == with_one
-    # Session, user, the heading's office, services, counts, rows.
-    assert with_one == 6
+    # Session, user, the heading's office, services, colleagues, counts, rows.
+    assert with_one == 7
 
 
 def searched(actor_user, typed):

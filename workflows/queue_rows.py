@@ -34,10 +34,13 @@ class QueueRow:
     citizen_answered: bool
     #: Forwarded to the institution and not received yet (shown in the institution's queue).
     new_from_province: bool
-    #: The officer's name, or "" when nobody holds it.
+    #: Who holds it on the viewer's side (the officer at the institution, the clerk at the
+    #: office), or "" when nobody does.
     holder: str
     #: The day the citizen was asked, when they have not answered by the day given them.
     no_answer_since: datetime.date | None = None
+    #: At the office, the officer who holds it at the institution, or "".
+    officer: str = ""
 
 
 def queue_row(dossier, *, at_institution: bool, today: datetime.date) -> QueueRow:
@@ -48,7 +51,7 @@ def queue_row(dossier, *, at_institution: bool, today: datetime.date) -> QueueRo
         and dossier.state not in WAITING_FOR_CITIZEN_STATES
         and today > dossier.due_date
     )
-    officer = dossier.officer
+    holder = dossier.officer if at_institution else dossier.clerk
     return QueueRow(
         dossier=dossier,
         filed_on=filed_on,
@@ -57,9 +60,14 @@ def queue_row(dossier, *, at_institution: bool, today: datetime.date) -> QueueRo
         overdue_by=working_days_between(dossier.due_date, today) if is_overdue else 0,
         citizen_answered=getattr(dossier, "last_step", None) in CITIZEN_ANSWERS,
         new_from_province=at_institution and dossier.state == DossierState.FORWARDED,
-        holder=(officer.get_full_name() or officer.username) if officer else "",
+        holder=_name(holder),
+        officer="" if at_institution else _name(dossier.officer),
         no_answer_since=no_answer_since(dossier, today),
     )
+
+
+def _name(user) -> str:
+    return (user.get_full_name() or user.username) if user else ""
 
 
 def queue_rows(dossiers, *, at_institution: bool = False, today=None) -> list[QueueRow]:

@@ -1,11 +1,12 @@
 """Search and filters of the staff queues, shared by the counter and the review queue.
 
 ``QueueSearch`` reads the query string (``q``, ``service``, ``state``, ``province``, ``overdue``,
-``holder``) into a validated filter and applies it to a queryset that is already scoped
-(``Dossier.objects.visible_to``): it narrows what the actor may see, never widens it. Choices that
-name people or places come from the actor's own scope, so a colleague of another office or
-institution is an invalid choice, refused like any other bad parameter: the page says so and lists
-the scoped queue without filters, never a 500.
+``holder``: assigned to me, to nobody yet or to a named colleague, the clerk at an office and the
+officer at an institution) into a validated filter and applies it to a queryset that is already
+scoped (``Dossier.objects.visible_to``): it narrows what the actor may see, never widens it.
+Choices that name people or places come from the actor's own scope, so a colleague of another
+office or institution is an invalid choice, refused like any other bad parameter: the page says so
+and lists the scoped queue without filters, never a 500.
 
 One search box finds a dossier by what the citizen brings to the desk:
 
@@ -28,16 +29,14 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connections
 from django.db.models import CharField, Func, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gup.roles import INSTITUTION_ROLES
 from services.models import Province, Service
-from workflows import tracking
+from workflows import assignment, tracking
 from workflows.applicant import NATIONAL_ID_PATTERN, normalize_phone
 from workflows.states import FINAL_STATES, WAITING_FOR_CITIZEN_STATES, DossierState
 
@@ -131,28 +130,28 @@ class QueueSearch(forms.Form):
         self.fields["state"].choices = anything + [
             (value, label) for value, label in DossierState.choices if value != DossierState.DRAFT
         ]
-        institution_id = actor.staff_institution_id
-        if institution_id is None:
-            # An office serves one province and nobody holds a dossier at the counter (an
-            # officer claims it at the institution): these two filters have no meaning there.
+        if actor.staff_institution_id is None:
+            # An office serves one province: the filter has no meaning there.
             del self.fields["province"]
-            del self.fields["holder"]
         else:
             provinces = Province.objects.order_by("name")
             self.fields["province"].choices = anything + [(p.pk, p.name) for p in provinces]
-            colleagues = (
-                get_user_model()
-                .objects.filter(
-                    institution_id=institution_id, role__in=INSTITUTION_ROLES, is_active=True
-                )
-                .exclude(pk=actor.user_id)
-                .order_by("last_name", "first_name", "username")
-            )
+        # The holder is the actor's side's (``workflows.assignment``): the clerk at an office,
+        # the officer at an institution; the choices are the actor's own colleagues only.
+        self.side = assignment.side_of(actor)
+        if self.side is None:
+            del self.fields["holder"]
+        else:
+            self.colleagues = list(assignment.colleagues(actor))
             self.fields["holder"].choices = [
                 *anything,
                 (HOLDER_ME, _("Me")),
                 (HOLDER_NONE, _("Nobody yet")),
-                *((str(user.pk), user.get_full_name() or user.username) for user in colleagues),
+                *(
+                    (str(user.pk), assignment.name_of(user))
+                    for user in self.colleagues
+                    if user.pk != actor.user_id
+                ),
             ]
 
     def clean_q(self):
@@ -186,12 +185,14 @@ class QueueSearch(forms.Form):
                 state__in=[*FINAL_STATES, *WAITING_FOR_CITIZEN_STATES]
             )
         holder = data.get("holder")
-        if holder == HOLDER_ME:
-            queryset = queryset.filter(officer_id=self.actor.user_id)
-        elif holder == HOLDER_NONE:
-            queryset = queryset.filter(officer__isnull=True)
-        elif holder:
-            queryset = queryset.filter(officer_id=int(holder))
+        if holder:
+            field = f"{self.side.field}_id"
+            if holder == HOLDER_ME:
+                queryset = queryset.filter(**{field: self.actor.user_id})
+            elif holder == HOLDER_NONE:
+                queryset = queryset.filter(**{f"{field}__isnull": True})
+            else:
+                queryset = queryset.filter(**{field: int(holder)})
         return queryset
 
     def query_string(self) -> str:

@@ -49,7 +49,7 @@ class DossierQuerySet(models.QuerySet):
             .values("kind")[:1]
         )
         return (
-            self.select_related("service", "office", "institution", "officer")
+            self.select_related("service", "office", "institution", "officer", "clerk")
             .exclude(state=DossierState.DRAFT)
             .annotate(last_step=Subquery(last_step))
         )

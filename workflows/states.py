@@ -112,8 +112,11 @@ class DossierLifecycle(ConcurrentTransitionMixin, models.Model):
         target=S.INTAKE,
         permission=may.office_staff,
     )
-    def start_intake(self):
-        """A clerk of the office takes the dossier to check it is complete."""
+    def start_intake(self, *, clerk=None):
+        """A clerk of the office takes the dossier to check it is complete, and holds it from
+        now on unless a colleague already does (a supervisor may have assigned it)."""
+        if self.clerk_id is None:
+            self.clerk = clerk
 
     @transition(
         field=state,

@@ -11,6 +11,7 @@ from workflows.views import (
     objections,
     payments,
     review,
+    supervision,
 )
 
 urlpatterns = [
@@ -20,6 +21,7 @@ urlpatterns = [
     path("counter/new/<slug:service_code>/", counter.file_dossier, name="counter_file"),
     path("review/", review.queue, name="review_queue"),
     path("audit/", audit.dossiers, name="audit_dossiers"),
+    path("supervision/", supervision.overview, name="supervision"),
     path("dossiers/<str:tracking_number>/", dossiers.detail, name="dossier_detail"),
     path(
         "dossiers/<str:tracking_number>/steps/<slug:step>/",
@@ -32,6 +34,7 @@ urlpatterns = [
         name="dossier_step_preview",
     ),
     path("dossiers/<str:tracking_number>/checklist/", intake.checklist, name="dossier_checklist"),
+    path("dossiers/<str:tracking_number>/assign/", supervision.assign_one, name="dossier_assign"),
     path("dossiers/<str:tracking_number>/notes/", dossiers.add_note, name="dossier_add_note"),
     path(
         "dossiers/<str:tracking_number>/objections/<int:objection_id>/document/",

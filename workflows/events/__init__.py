@@ -10,6 +10,7 @@ if any, in ``workflows.effects``.
 from workflows.actors import as_actor
 from workflows.conditions import hides_step, unmet
 from workflows.events import (
+    assignment,
     clock,
     collection,
     documents,
@@ -37,6 +38,7 @@ DECLARED = (
     *ending.EVENTS,
     *documents.EVENTS,
     *clock.EVENTS,
+    *assignment.EVENTS,
 )
 
 EVENTS: dict[str, Event] = {event.name: event for event in DECLARED}

@@ -280,7 +280,7 @@ class FiledAtCounter(Event):
         # The files kept from the form's earlier tries are in the dossier now.
         pending_uploads.release(ctx.inputs["filing_key"], ctx.actor.user)
         dossier.submit(**_submission(dossier, ctx.now))
-        dossier.start_intake()
+        dossier.start_intake(clerk=ctx.actor.user)
 
     @staticmethod
     def lookup_after_conflict(ctx):

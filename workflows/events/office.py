@@ -13,6 +13,16 @@ from workflows.models import Payment, PaymentMethod
 from workflows.numbering import allocate_document_number
 
 
+class StartIntake(TransitionEvent):
+    """A clerk starts checking the dossier, and becomes its holder if nobody holds it yet."""
+
+    name = "start_intake"
+    label = gettext_lazy("Start checking")
+
+    def arguments(self, dossier, ctx) -> dict:
+        return {"clerk": ctx.actor.user}
+
+
 class ReturnForCorrection(AsksTheCitizen):
     """The office sends the dossier back to the citizen with what to correct.
 
@@ -150,7 +160,7 @@ class NoteAdded(Event):
 
 
 EVENTS = (
-    TransitionEvent("start_intake", gettext_lazy("Start checking")),
+    StartIntake(),
     ReturnForCorrection(),
     TransitionEvent("request_payment", gettext_lazy("Ask for payment")),
     RecordPayment(),

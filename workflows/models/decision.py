@@ -47,6 +47,8 @@ class Decision(models.Model):
     class Meta:
         verbose_name = _("decision")
         verbose_name_plural = _("decisions")
+        # The supervisors' medians read the decisions of the last 90 days.
+        indexes = [models.Index(fields=["decided_at"], name="decision_decided_at")]
         constraints = [
             models.CheckConstraint(
                 name="rejections_have_reasons",

@@ -85,6 +85,16 @@ class Dossier(DossierLifecycle):
         blank=True,
         related_name="+",
     )
+    #: The clerk (or supervisor) of the office who holds the dossier; null: nobody yet. Set when
+    #: a clerk starts checking it, or by a supervisor's ``assign`` (``workflows.assignment``).
+    clerk = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("clerk"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -148,6 +158,27 @@ class Dossier(DossierLifecycle):
             models.Index(fields=["office", "due_date", "id"], name="dossier_office_by_due"),
             models.Index(
                 fields=["institution", "due_date", "id"], name="dossier_institution_by_due"
+            ),
+            # The holder filters ("assigned to me", "unassigned", a colleague) and the
+            # supervisors' workload, within one scope, read in queue order.
+            models.Index(
+                fields=["office", "clerk", "due_date", "id"], name="dossier_office_holder"
+            ),
+            models.Index(
+                fields=["institution", "officer", "due_date", "id"],
+                name="dossier_institution_holder",
+            ),
+            # "Unassigned": PostgreSQL does not read ``IS NULL`` as an equality that keeps the
+            # order of the index above, so the dossiers nobody holds have their own.
+            models.Index(
+                fields=["office", "due_date", "id"],
+                condition=Q(clerk__isnull=True),
+                name="dossier_office_unassigned",
+            ),
+            models.Index(
+                fields=["institution", "due_date", "id"],
+                condition=Q(officer__isnull=True),
+                name="dossier_institution_unassigned",
             ),
             models.Index(fields=["applicant_account", "-created_at"], name="dossier_citizen_list"),
             models.Index(fields=["state", "created_at"], name="dossier_state_age"),

@@ -27,7 +27,7 @@ def visible_dossier(request, tracking_number) -> Dossier:
     """The dossier if this user may see it; 404 otherwise, whether or not it exists."""
     return get_object_or_404(
         Dossier.objects.visible_to(Actor.for_user(request.user)).select_related(
-            "service", "office__province", "institution", "officer", "applicant_commune"
+            "service", "office__province", "institution", "officer", "clerk", "applicant_commune"
         ),
         tracking_number=tracking_number,
     )

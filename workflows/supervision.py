@@ -1,0 +1,182 @@
+"""What a supervisor's page shows: who holds how much, per stage, and how long decisions take.
+
+Every figure is computed over a queryset already scoped (``Dossier.objects.visible_to``), so a
+supervisor never counts another office's or institution's dossiers, and with a fixed number of
+queries: the workload is one ``GROUP BY`` of the holder with one filtered ``COUNT`` per stage,
+the people one query, the medians two.
+"""
+
+import datetime
+import functools
+import operator
+import statistics
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from services.models import Service
+from workflows import assignment
+from workflows.deadlines import working_days_between
+from workflows.models import Decision
+from workflows.queues import COUNTER_TABS
+from workflows.states import REVIEW_STATES, DossierState
+
+S = DossierState
+
+#: The office's stages: the counter's tabs, "All" aside.
+OFFICE_STAGES = {key: tab for key, tab in COUNTER_TABS.items() if key != "all"}
+#: The institution's stages, from arrival to the document issued.
+INSTITUTION_STAGES = {
+    "to-claim": (_("To claim"), Q(state=S.FORWARDED)),
+    "in-review": (_("In review"), Q(state__in=REVIEW_STATES)),
+    "waiting": (_("Waiting for the citizen"), Q(state=S.INFORMATION_REQUESTED)),
+    "to-issue": (_("Approved, to issue"), Q(state=S.APPROVED)),
+}
+#: Decisions older than this are not in the medians.
+MEDIAN_WINDOW_DAYS = 90
+
+
+def stages_of(side) -> dict:
+    return OFFICE_STAGES if side is assignment.OFFICE else INSTITUTION_STAGES
+
+
+def open_dossiers(dossiers, side):
+    """The dossiers a supervisor of ``side`` may still assign (filed, not finished)."""
+    return dossiers.filter(state__in=side.states)
+
+
+def overdue(dossiers, side, today: datetime.date):
+    """Open dossiers whose expected date is past (the office's and institution's indexes on
+    ``(scope, due_date, id)`` serve it)."""
+    return open_dossiers(dossiers, side).filter(due_date__lt=today)
+
+
+@dataclass
+class WorkloadRow:
+    #: The holder; None for the row of dossiers nobody holds.
+    person: object
+    counts: list
+    #: The stages' labels, in the order of ``counts``.
+    stages: list
+    is_active: bool = True
+
+    @property
+    def cells(self) -> list:
+        """(stage, count) pairs, for a table that labels each cell on a phone."""
+        return list(zip(self.stages, self.counts, strict=True))
+
+    @property
+    def name(self) -> str:
+        return assignment.name_of(self.person) if self.person is not None else ""
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts)
+
+
+@dataclass
+class Workload:
+    stages: list
+    rows: list
+    unassigned: WorkloadRow
+
+    @property
+    def totals(self) -> list:
+        return [
+            sum(row.counts[i] for row in [*self.rows, self.unassigned])
+            for i in range(len(self.stages))
+        ]
+
+
+def workload(dossiers, actor) -> Workload:
+    """How many dossiers each colleague holds at each stage, and how many nobody holds.
+
+    Two queries: the counts (``GROUP BY`` the holder, one ``COUNT(*) FILTER (WHERE …)`` per
+    stage), and the people: the active colleagues who may hold a dossier, and anyone who still
+    holds one (a colleague who left keeps a row, marked inactive, until their dossiers are
+    reassigned).
+    """
+    side = assignment.side_of(actor)
+    stages = stages_of(side)
+    field = side.field
+    conditions = [condition for _label, condition in stages.values()]
+    in_a_stage = dossiers.filter(functools.reduce(operator.or_, conditions))
+    counted = (
+        in_a_stage.order_by()
+        .values(field)
+        .annotate(
+            **{
+                f"stage_{index}": Count("pk", filter=condition)
+                for index, condition in enumerate(conditions)
+            }
+        )
+    )
+    by_holder = {
+        row[field]: [row[f"stage_{index}"] for index in range(len(conditions))] for row in counted
+    }
+    people = (
+        get_user_model()
+        .objects.filter(
+            Q(pk__in=assignment.colleagues(actor).values("pk"))
+            | Q(pk__in=in_a_stage.filter(**{f"{field}__isnull": False}).values(field))
+        )
+        .order_by("last_name", "first_name", "username")
+    )
+    zeros = [0] * len(conditions)
+    labels = [label for label, _condition in stages.values()]
+    rows = [
+        WorkloadRow(person, by_holder.get(person.pk, zeros), labels, is_active=person.is_active)
+        for person in people
+    ]
+    return Workload(
+        stages=labels, rows=rows, unassigned=WorkloadRow(None, by_holder.get(None, zeros), labels)
+    )
+
+
+@dataclass(frozen=True)
+class ServiceMedian:
+    service: object
+    #: Median working days from forwarding to decision.
+    median: float
+    decisions: int
+
+
+def median_days_to_decision(dossiers, *, now=None, days: int = MEDIAN_WINDOW_DAYS) -> list:
+    """Per service, the median number of working days from forwarding to decision, over the
+    decisions of the last ``days`` days on ``dossiers`` (an institution's scope).
+
+    Working days skip weekends and Burundi's public holidays (``workflows.deadlines``), which
+    the database does not know: one query reads, for each decision of the window, its service,
+    when its dossier was forwarded and when it was decided, and the days are counted here. The
+    work is bounded by the window: 90 days of one institution's decisions (a few thousand rows
+    of three columns at the busiest), served by the index on ``decided_at``; it does not grow
+    with the years of history. A second query names the services.
+    """
+    now = now or timezone.now()
+    decisions = Decision.objects.filter(
+        dossier__in=dossiers.values("pk"),
+        decided_at__gte=now - datetime.timedelta(days=days),
+        dossier__forwarded_at__isnull=False,
+    )
+    durations: dict[int, list[int]] = {}
+    for service_id, forwarded_at, decided_at in decisions.values_list(
+        "dossier__service_id", "dossier__forwarded_at", "decided_at"
+    ):
+        days_taken = working_days_between(
+            timezone.localdate(forwarded_at), timezone.localdate(decided_at)
+        )
+        durations.setdefault(service_id, []).append(days_taken)
+    services = Service.objects.filter(pk__in=decisions.values("dossier__service_id"))
+    return sorted(
+        (
+            ServiceMedian(
+                service, statistics.median(durations[service.pk]), len(durations[service.pk])
+            )
+            for service in services
+            if service.pk in durations
+        ),
+        key=lambda median: median.service.name,
+    )
