@@ -14,6 +14,7 @@ import datetime
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from gup.accounts.models import User
 from gup.roles import Role
@@ -113,7 +114,7 @@ def test_a_day_from_the_counter_to_a_proxy_collecting(
 
     page.select_option("#id_answer-destination", "RW")
     page.fill("#id_answer-purpose", "Visiting family in Kigali")
-    travel = datetime.date.today() + datetime.timedelta(days=30)
+    travel = timezone.localdate() + datetime.timedelta(days=30)
     page.fill("#id_answer-travel_date", travel.isoformat())
     page.set_input_files("#id_document-national-id", str(id_scan))
     page.set_input_files("#id_document-photo", str(not_a_photo))
@@ -169,7 +170,7 @@ def test_a_day_from_the_counter_to_a_proxy_collecting(
     page.goto(live_server.url + reverse("dossier_detail", args=[dossier.tracking_number]))
     with page.expect_navigation():
         page.get_by_role("link", name="Ask the citizen for information").click()
-    answer_by = add_working_days(datetime.date.today(), 15)
+    answer_by = add_working_days(timezone.localdate(), 15)
     page.fill("#id_answer_by", answer_by.isoformat())
     page.fill("#id_comment", "Please bring the invitation letter from your family in Kigali.")
     submit(page, "Ask the citizen for information")

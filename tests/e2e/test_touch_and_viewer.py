@@ -150,3 +150,41 @@ def test_viewer_shows_a_pdf_and_an_image_then_goes_back(page, live_server, sign_
     assert page.url.endswith(
         reverse("dossier_detail", args=[dossier.tracking_number]) + "#documents"
     )
+
+
+def test_the_counter_steps_are_touch_targets_with_their_errors_shown(
+    page, live_server, sign_in, transactional_db
+):
+    """The payment, the relayed answer and the hand-over, as the clerk sees them, first empty
+    and then sent empty (the error summary's links and the messages beside the fields)."""
+    from tests.factories import PASSWORD
+
+    steps = {
+        "record_payment": DossierFactory(counter=True, awaiting_payment=True),
+        "provide_information": DossierFactory(counter=True, information_requested=True),
+        "hand_over": DossierFactory(counter=True, ready_for_collection=True),
+    }
+    offices = {dossier.office for dossier in steps.values()}
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 800})
+        for office in offices:
+            clerk = UserFactory(username=f"clerk.{office.code}.{width}", clerk=True, office=office)
+            page.context.clear_cookies()
+            sign_in(page, live_server, clerk.username, PASSWORD)
+            for step, dossier in steps.items():
+                if dossier.office != office:
+                    continue
+                page.goto(
+                    live_server.url + reverse("dossier_step", args=[dossier.tracking_number, step])
+                )
+                for attempt in ("blank", "sent empty"):
+                    measured, small = too_small(page)
+                    assert not small, (width, step, attempt, small)
+                    assert page.evaluate("document.documentElement.scrollWidth") <= width
+                    if attempt == "blank":
+                        if page.locator("#id_amount_bif").count():
+                            page.fill("#id_amount_bif", "")  # prefilled with the amount due
+                        with page.expect_navigation():
+                            page.locator("form.stack button.primary").click()
+                        assert page.locator(".error-summary li").count(), (step, page.url)
+                assert_focus_ring(page)
