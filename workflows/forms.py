@@ -42,6 +42,9 @@ class StepForm(ExpectedStateMixin):
         self.fields["comment"].required = event.requires_comment(actor)
         if event.comment_label:
             self.fields["comment"].label = event.comment_label
+        if not self.fields["comment"].required:
+            # An optional remark comes after what the step is about (who collects, the amount).
+            self.order_fields([name for name in self.fields if name != "comment"] + ["comment"])
 
     @property
     def has_visible_inputs(self) -> bool:

@@ -37,6 +37,13 @@ MEASURE = """([targets, inline]) => {
   return out;
 }"""
 
+# A radio button or a check box is hit through its label.
+CHOICE_LABELS = """() => [...document.querySelectorAll(
+  ".field fieldset label, .field label.check")].map(el => {
+    const box = el.getBoundingClientRect();
+    return {what: el.innerText.trim(), height: box.height};
+})"""
+
 FOCUSED = """() => {
   const el = document.activeElement;
   const style = getComputedStyle(el);
@@ -180,6 +187,8 @@ def test_the_counter_steps_are_touch_targets_with_their_errors_shown(
                 for attempt in ("blank", "sent empty"):
                     measured, small = too_small(page)
                     assert not small, (width, step, attempt, small)
+                    choices = page.evaluate(CHOICE_LABELS)
+                    assert all(label["height"] >= MIN_PX for label in choices), (step, choices)
                     assert page.evaluate("document.documentElement.scrollWidth") <= width
                     if attempt == "blank":
                         if page.locator("#id_amount_bif").count():
