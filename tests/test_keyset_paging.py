@@ -1,5 +1,7 @@
-"""Deep pages cost what the first page costs: queues and the audit list are paged by keyset."""
+"""Deep pages cost what the first page costs: queues and the audit list are paged by keyset, and
+a row's age costs the same whether the dossier was filed last week or ten years ago."""
 
+import datetime
 import io
 import re
 from html import unescape
@@ -10,9 +12,12 @@ from django.db import connection
 from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from hypothesis import given
+from hypothesis import strategies as st
 
 from gup.accounts.models import User
 from gup.roles import Role
+from workflows import deadlines, queue_rows
 from workflows.models import Dossier
 from workflows.views import paging
 
@@ -121,3 +126,11 @@ def test_the_audit_list_shows_filed_dossiers_latest_first_and_no_draft(generated
     assert Dossier.objects.filter(tracking_number__isnull=True).exists()  # drafts, left out
     assert len(set(queries)) == 1 and len(pages) > 3
     assert "/dossiers/None/" not in client_of(auditor).get("/audit/").content.decode()
+
+
+@given(
+    start=st.dates(datetime.date(1995, 1, 1), datetime.date(2040, 12, 31)),
+    end=st.dates(datetime.date(1995, 1, 1), datetime.date(2040, 12, 31)),
+)
+def test_queue_ages_count_working_days_as_the_deadlines_do(start, end):
+    assert queue_rows.working_days_between(start, end) == deadlines.working_days_between(start, end)
