@@ -138,3 +138,18 @@ def test_bench_on_an_empty_database_says_what_to_do():
 
     with pytest.raises(CommandError, match="generate_dossiers"):
         call_command("bench", rounds=1, warmups=0, stdout=io.StringIO())
+
+
+def test_every_generated_dossier_page_opens_for_the_office_and_tells_its_history(generated):
+    from django.test import Client
+
+    from gup.roles import Role
+
+    for state in set(Dossier.objects.exclude(tracking_number=None).values_list("state", flat=True)):
+        dossier = Dossier.objects.filter(state=state).exclude(tracking_number=None).first()
+        clerk = User.objects.filter(role=Role.CLERK, office=dossier.office).first()
+        client = Client()
+        client.force_login(clerk)
+        response = client.get(f"/dossiers/{dossier.tracking_number}/")
+        assert response.status_code == 200, state
+        assert dossier.tracking_number in response.content.decode()

@@ -118,6 +118,13 @@ LAST_NAMES = [
 LANGUAGES = (["fr"] * 50) + (["rn"] * 45) + (["en"] * 5)
 METHODS = ["cash"] * 6 + ["lumicash"] * 2 + ["ecocash", "bank"]
 STAFF_PER_SIDE = 3
+#: What the steps that require a comment say (requests, reasons).
+COMMENTS = {
+    "return_for_correction": "Please bring a legible copy of your national ID card.",
+    "request_information": "Please send the plot's survey plan.",
+    "approve": "The application is complete and compliant.",
+    "reject": "The plot is in a zone where building is not allowed.",
+}
 
 
 def national_id(rng) -> str:
@@ -149,7 +156,14 @@ class Plan:
 
 
 class Generator:
-    def __init__(self, seed: int = 2026, now: datetime.datetime | None = None, stdout=None):
+    def __init__(
+        self,
+        seed: int = 2026,
+        now: datetime.datetime | None = None,
+        stdout=None,
+        office_codes: list[str] | None = None,
+    ):
+        self.office_codes = office_codes
         self.rng = random.Random(seed)
         self.now = (now or timezone.now()).replace(microsecond=0)
         self.graph = graph()
@@ -161,7 +175,12 @@ class Generator:
     def prepare(self):
         if not Service.objects.exists():
             call_command("loaddata", "geography", "catalogue", verbosity=0)
-        self.offices = list(Office.objects.filter(is_active=True).select_related("province"))
+        offices = Office.objects.filter(is_active=True).select_related("province")
+        if self.office_codes:
+            offices = offices.filter(code__in=self.office_codes)
+        self.offices = list(offices)
+        if not self.offices:
+            raise ValueError("No active office to file at: check the office codes.")
         self.services = list(
             Service.objects.filter(is_active=True).prefetch_related("documents", "routing_rules")
         )
@@ -396,7 +415,12 @@ class Generator:
                         "reversal_reason": "",
                     }
                 )
-                details = {"amount_bif": service.fee_bif, "receipt_number": receipt}
+                details = {
+                    "amount_bif": service.fee_bif,
+                    "method": method,
+                    "reference": payments[-1]["reference"],
+                    "receipt_number": receipt,
+                }
                 actor = clerk
             elif step.name == "forward":
                 d["institution_id"] = institution_id
@@ -413,6 +437,9 @@ class Generator:
                 actor = officer
             else:
                 actor = clerk
+            comment = COMMENTS.get(step.name, "")
+            if step.name in ("return_for_correction", "request_information"):
+                details = {"answer_by": (step.at + datetime.timedelta(days=14)).date().isoformat()}
             if paused is not None:
                 suspensions.append(
                     {
@@ -438,7 +465,7 @@ class Generator:
                 actor_reference=actor.reference,
                 actor_role=actor.role,
                 actor_name=actor.display_name[:300],
-                comment="",
+                comment=comment,
                 details=details,
                 is_public=step.name not in ("start_intake",),
                 at=step.at,
@@ -454,7 +481,7 @@ class Generator:
             )
             d["clock_paused_at"] = paused[1]
             if d["state"] in (S.RETURNED, S.INFORMATION_REQUESTED):
-                d["citizen_request"] = "Please bring a legible copy of your national ID card."
+                d["citizen_request"] = COMMENTS[plan.steps[-1].name]
                 d["answer_by"] = (paused[1] + datetime.timedelta(days=14)).date()
         if d["state"] == S.DRAFT and d["channel"] == "online":
             d["current_step"] = "applicant"
@@ -477,7 +504,10 @@ class Generator:
 
     def _save_counters(self):
         with connection.cursor() as cursor:
+            mine = {o.pk for o in self.offices}
             for (office_id, year), value in self.tracking.items():
+                if office_id not in mine:
+                    continue
                 cursor.execute(
                     f"INSERT INTO {TrackingCounter._meta.db_table} (office_id, year, last_value) "
                     "VALUES (%s, %s, %s) ON CONFLICT (office_id, year) "
@@ -486,6 +516,8 @@ class Generator:
                     [office_id, year, value],
                 )
             for (office_id, year), value in self.receipts.items():
+                if office_id not in mine:
+                    continue
                 cursor.execute(
                     f"INSERT INTO {DocumentCounter._meta.db_table} "
                     "(office_id, year, series, last_value) "

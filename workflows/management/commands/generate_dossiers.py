@@ -21,13 +21,24 @@ class Command(BaseCommand):
         parser.add_argument("--count", type=int, required=True)
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument("--batch-size", type=int, default=10_000)
+        parser.add_argument(
+            "--offices",
+            default="",
+            help="Comma-separated office codes to file at (default: all). Runs on disjoint "
+            "offices may go in parallel: their numbers never collide.",
+        )
 
-    def handle(self, *args, count, seed, batch_size, **options):
+    def handle(self, *args, count, seed, batch_size, offices, **options):
         if connection.vendor != "postgresql":
             raise CommandError("generate_dossiers writes with COPY: it needs PostgreSQL.")
         if count < 1:
             raise CommandError("--count must be at least 1.")
         started = time.perf_counter()
-        created = Generator(seed=seed, stdout=self.stdout).run(count, batch_size=batch_size)
+        codes = [code.strip().upper() for code in offices.split(",") if code.strip()]
+        generator = Generator(seed=seed, stdout=self.stdout, office_codes=codes or None)
+        try:
+            created = generator.run(count, batch_size=batch_size)
+        except ValueError as error:
+            raise CommandError(str(error)) from error
         figures = ", ".join(f"{n:,} {what}" for what, n in created.items())
         self.stdout.write(f"added {figures} in {time.perf_counter() - started:.0f} s")
