@@ -196,6 +196,17 @@ class Dossier(DossierLifecycle):
                 condition=~Q(state__in=NOT_OPEN_STATES),
                 name="dossier_institution_open",
             ),
+            # The tabs' counts under "unassigned": the dossiers nobody holds, by state.
+            models.Index(
+                fields=["office", "state"],
+                condition=Q(clerk__isnull=True),
+                name="dossier_office_unassigned_st",
+            ),
+            models.Index(
+                fields=["institution", "state"],
+                condition=Q(officer__isnull=True),
+                name="dossier_inst_unassigned_st",
+            ),
             # The auditor's list, latest filed first; drafts have no filing time.
             models.Index(
                 fields=["submitted_at", "id"],
