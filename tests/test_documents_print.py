@@ -9,11 +9,12 @@ import io
 import re
 from dataclasses import replace
 
+import pypdfium2
 import pytest
 from pypdf import PdfReader
 
 from tests.documents import flat
-from workflows.documents import samples
+from workflows.documents import render, samples
 
 pytestmark = pytest.mark.django_db
 
@@ -91,3 +92,26 @@ def test_the_seal_prints_its_code_in_full_beside_the_qr_code(documents):
     code = sample.context["code"]
     assert code in re.sub(r"\s", "", text)
     assert sample.context["verify_page"] in text
+
+
+def pixels(pdf: bytes) -> list[bytes]:
+    document = pypdfium2.PdfDocument(pdf)
+    return [document[index].render(scale=1).to_pil().tobytes() for index in range(len(document))]
+
+
+def test_our_user_agent_style_sheet_prints_every_kind_exactly_as_weasyprints_own(documents):
+    """``render.user_agent_css`` leaves out WeasyPrint's footnote and note rules only: every
+    kind of document looks the same, pixel for pixel, as with WeasyPrint's whole sheet."""
+    import weasyprint
+
+    assert "::footnote-call" not in render.user_agent_css()
+    assert "@footnote" in render.user_agent_css()  # the @page areas stay
+    engine = render.engine()
+    for name, sample in documents.items():
+        html = sample.html()
+        sheets = engine.framed_stylesheets if sample.kind.framed else engine.stylesheets
+        own = weasyprint.HTML(
+            string=html, base_url=render.ASSETS.as_uri() + "/", url_fetcher=engine.url_fetcher
+        ).write_pdf(stylesheets=sheets, font_config=engine.font_config)
+        ours = render.render_pdf(html, archival=False, framed=sample.kind.framed)
+        assert pixels(ours) == pixels(own), name
