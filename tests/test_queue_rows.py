@@ -24,7 +24,9 @@ REVIEW = "review_queue"
 
 
 def signed_in(client, user):
+    """Signed in, reading English (as the assertions are written)."""
     client.login(username=user.username, password=PASSWORD)
+    client.cookies["django_language"] = "en"
     return client
 
 
