@@ -24,9 +24,7 @@ REVIEW = "review_queue"
 
 
 def signed_in(client, user):
-    """Signed in, reading English (as the assertions are written)."""
     client.login(username=user.username, password=PASSWORD)
-    client.cookies["django_language"] = "en"
     return client
 
 
