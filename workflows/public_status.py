@@ -13,11 +13,13 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import F
 from django.utils.translation import gettext as _
 from django_ratelimit import ALL
 from django_ratelimit.core import get_usage
 
-from gup.formatting import day, moment, money
+from gup.formatting import day, moment
+from services import payment_instructions
 from workflows import clock, tracking
 from workflows.history_display import describe
 from workflows.models import Dossier
@@ -54,6 +56,9 @@ class PublicStatus:
     timeline: tuple[TimelineStep, ...]
     #: The day the clock stopped while the office waits for the citizen (None: running).
     paused_since: object = None
+    #: When the citizen's answer (a correction, the information asked) was received, until the
+    #: office or the institution takes the next step (None otherwise).
+    answer_received_at: object = None
 
 
 def _when(value, write=day) -> str:
@@ -78,11 +83,8 @@ def what_to_do(dossier) -> str:
             "account to read what to correct and answer online, or go to %(office)s."
         ) % {"office": office}
     if state == S.AWAITING_PAYMENT:
-        amount = money(dossier.amount_due())
-        return _(
-            "Pay the fee of %(amount)s at %(office)s (cash or bank) or by mobile money, and keep "
-            "the receipt."
-        ) % {"amount": amount, "office": office}
+        how = payment_instructions.for_dossier(dossier)
+        return payment_instructions.sentence(how) + " " + _("Keep the receipt.")
     if state in (S.FORWARDED, S.IN_REVIEW):
         return _("Nothing for now: the institution that decides is examining your dossier.")
     if state == S.INFORMATION_REQUESTED:
@@ -95,21 +97,31 @@ def what_to_do(dossier) -> str:
     if state in (S.APPROVED, S.ISSUED):
         return _(
             "Your request was approved. The document is being prepared: this page will say when "
-            "it is ready to collect. Check it again with your tracking number."
-        )
+            "it is ready to collect at %(place)s. Check it again with your tracking number."
+        ) % {"place": collection_place(dossier.office)}
     if state == S.READY_FOR_COLLECTION:
-        return _("Your document is ready. Collect it at %(office)s with your national ID card.") % {
-            "office": office
+        return _("Your document is ready. Collect it at %(place)s with your national ID card.") % {
+            "place": collection_place(dossier.office)
         }
     if state in (S.REJECTED, S.CLOSED):
-        return _("Your request was refused. Ask %(office)s for the written reasons.") % {
-            "office": office
-        }
+        return _(
+            "Your request was refused. The reasons are in the decision letter: open your dossier "
+            "with your account or your link to read them and download the letter, or get it "
+            "here with a code sent to your phone. No need to travel to %(office)s."
+        ) % {"office": office}
     if state == S.COLLECTED:
         return _("You have collected your document. Nothing more to do.")
     if state == S.WITHDRAWN:
         return _("This request was withdrawn. Nothing more to do.")
     return _("This application was abandoned before it was sent.")
+
+
+def collection_place(office) -> str:
+    """Where and when to collect: the office, its address and opening hours where known."""
+    place = ", ".join(part for part in (office.name, office.address) if part)
+    if office.opening_hours:
+        place = _("%(place)s (open %(hours)s)") % {"place": place, "hours": office.opening_hours}
+    return place
 
 
 def _scheduled_step_text(dossier, office: str) -> str:
@@ -134,6 +146,25 @@ def _scheduled_step_text(dossier, office: str) -> str:
     return text
 
 
+#: The events that bring the citizen's answer back to whoever asked.
+ANSWERS = ("resubmit", "provide_information")
+
+
+def answer_received_at(dossier):
+    """When the citizen's answer arrived, while it is the dossier's latest step; else None.
+
+    The latest change of state tells: once the office or the institution moves the dossier on
+    (starts checking it again, claims it, decides...), the answer is history like the rest.
+    """
+    latest = (
+        dossier.history.exclude(from_state=F("to_state"))
+        .order_by("-position")
+        .values("kind", "at")
+        .first()
+    )
+    return latest["at"] if latest and latest["kind"] in ANSWERS else None
+
+
 def public_status(dossier, *, with_comments: bool = False) -> PublicStatus:
     """The reduced view of a dossier. ``with_comments`` only for the applicant themselves."""
     entries = dossier.history.public().order_by("position")
@@ -149,6 +180,7 @@ def public_status(dossier, *, with_comments: bool = False) -> PublicStatus:
         is_paused=dossier.state in WAITING_FOR_CITIZEN_STATES,
         next_step=what_to_do(dossier),
         paused_since=clock.paused_since(dossier),
+        answer_received_at=answer_received_at(dossier),
         timeline=tuple(
             TimelineStep(
                 at=entry.at,
