@@ -53,6 +53,20 @@ def channels_for(office) -> list[PaymentChannel]:
     ]
 
 
+def ways_offered() -> str:
+    """The ways to pay offered anywhere, for a page that knows no office yet (the catalogue):
+    "Lumicash, EcoCash, Bank transfer, Cash at the office". Empty: no channel is set, the fee
+    is paid at the office."""
+    labels = dict(PaymentOperator.choices)
+    operators = []
+    for operator in PaymentChannel.objects.filter(is_active=True).values_list(
+        "operator", flat=True
+    ):
+        if operator not in operators:
+            operators.append(operator)
+    return ", ".join(str(labels[operator]) for operator in operators)
+
+
 def _way(channel) -> Way:
     return Way(
         operator=channel.operator,

@@ -391,6 +391,19 @@ def test_without_any_channel_the_fee_is_paid_at_the_office(to_pay):
     assert "Lumicash" not in text
 
 
+def test_the_catalogue_names_the_ways_to_pay_an_administrator_set(browser, passport):
+    url = reverse("service_detail", args=["passport"])
+    assert "paid at the office, against a receipt." in browser.get(url).text
+
+    PaymentChannel.objects.create(operator="ecocash", pay_to="72 000 200")
+    PaymentChannel.objects.create(operator="office")
+    PaymentChannel.objects.create(operator="lumicash", pay_to="71 000 100", is_active=False)
+
+    page = browser.get(url).text
+    assert "EcoCash, Cash at the office." in page
+    assert "Lumicash" not in page
+
+
 def test_a_channel_without_a_number_is_refused(administrator, channels):
     admin = Client()
     admin.force_login(administrator)
