@@ -302,6 +302,18 @@ def test_a_counter_dossier_is_answered_at_the_office(world):
     assert '"Le plan de la parcelle manque."' in composed.sms
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_counter_dossier_refused_is_told_where_to_download_the_letter(world, language):
+    """No account, no link: /track/ opens the letter with a code sent to the phone."""
+    dossier = world.dossier(S.IN_REVIEW, counter=True)
+    dossier, entry = world.take(dossier, "reject", dossier.officer, comment=LONG_REQUEST)
+    composed = compose(Topic.REJECTED, language, dossier=dossier, entry=entry)
+
+    assert segments(composed.sms).count <= 2
+    assert "guichet-unique.gov.bi/track/" in composed.sms
+    assert "guichet-unique.gov.bi/track/" in composed.body
+
+
 def test_the_status_reply_fits_in_every_state(world):
     """The status page's words for the next step are the longest SMS text: every state."""
     for state in S:
