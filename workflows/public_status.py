@@ -22,6 +22,7 @@ from gup.formatting import day, moment
 from services import payment_instructions
 from workflows import clock, tracking
 from workflows.history_display import describe
+from workflows.messages.base import office_place
 from workflows.models import Dossier
 from workflows.states import WAITING_FOR_CITIZEN_STATES
 from workflows.states import DossierState as S
@@ -118,7 +119,7 @@ def what_to_do(dossier) -> str:
 
 def collection_place(office) -> str:
     """Where and when to collect: the office, its address and opening hours where known."""
-    place = ", ".join(part for part in (office.name, office.address) if part)
+    place = office_place(office)
     if office.opening_hours:
         place = _("%(place)s (open %(hours)s)") % {"place": place, "hours": office.opening_hours}
     return place
