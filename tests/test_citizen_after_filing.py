@@ -492,6 +492,7 @@ def test_the_answer_is_acknowledged_until_the_office_takes_the_next_step(
 
     assert "Your answer was received on" in signed_in.get(follow_url(dossier)).text
     assert "Your answer was received on" in track(Client(), dossier).text
+    assert "your answer was received on" in signed_in.get(reverse("my_dossiers")).text
     # A note between colleagues is no step: the acknowledgement stays, the note is not shown.
     perform(dossier.pk, "note_added", clerk_gitega, comment="Call her about the roof.")
     page = signed_in.get(follow_url(dossier)).text
@@ -501,6 +502,23 @@ def test_the_answer_is_acknowledged_until_the_office_takes_the_next_step(
     perform(dossier.pk, "start_intake", clerk_gitega, expected_state=S.SUBMITTED)
 
     assert "Your answer was received" not in signed_in.get(follow_url(dossier)).text
+    assert "your answer was received" not in signed_in.get(reverse("my_dossiers")).text
+
+
+def test_my_dossiers_says_which_answers_arrived_in_one_query_for_all(
+    signed_in, citizen, django_assert_max_num_queries
+):
+    waiting = [
+        DossierFactory(information_requested=True, applicant_account=citizen) for _ in range(3)
+    ]
+    for dossier in waiting[:2]:
+        perform(dossier.pk, "provide_information", citizen, comment="Ground floor.")
+    signed_in.get(reverse("my_dossiers"))  # sessions, translations: warm
+
+    with django_assert_max_num_queries(8):
+        page = signed_in.get(reverse("my_dossiers")).text
+
+    assert page.count("your answer was received on") == 2
 
 
 def test_information_given_is_acknowledged_until_the_institution_moves_on(citizen):

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import F
+from django.db.models import Case, F, OuterRef, Subquery, When
 from django.utils.translation import gettext as _
 from django_ratelimit import ALL
 from django_ratelimit.core import get_usage
@@ -23,7 +23,7 @@ from services import payment_instructions
 from workflows import clock, tracking
 from workflows.history_display import describe
 from workflows.messages.base import office_place
-from workflows.models import Dossier
+from workflows.models import Dossier, HistoryEntry
 from workflows.states import WAITING_FOR_CITIZEN_STATES
 from workflows.states import DossierState as S
 
@@ -164,6 +164,22 @@ def answer_received_at(dossier):
         .first()
     )
     return latest["at"] if latest and latest["kind"] in ANSWERS else None
+
+
+def with_answer_received(dossiers):
+    """``dossiers`` annotated with ``answer_received_at`` (``answer_received_at`` for each, in
+    the same query): a list of dossiers says it too."""
+    latest = (
+        HistoryEntry.objects.filter(dossier=OuterRef("pk"))
+        .exclude(from_state=F("to_state"))
+        .order_by("-position")
+    )
+    return dossiers.annotate(
+        latest_move_kind=Subquery(latest.values("kind")[:1]),
+        latest_move_at=Subquery(latest.values("at")[:1]),
+    ).annotate(
+        answer_received_at=Case(When(latest_move_kind__in=ANSWERS, then=F("latest_move_at")))
+    )
 
 
 def public_status(dossier, *, with_comments: bool = False) -> PublicStatus:

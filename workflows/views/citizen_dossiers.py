@@ -22,11 +22,11 @@ from workflows.views.refusals import show_refusal, too_many_attempts
 
 def my_dossiers(request):
     """The signed-in citizen's dossiers, and those this browser holds a link for."""
-    dossiers = (
+    dossiers = public_status.with_answer_received(
         held_or_owned(request.user, held_tokens(request))
         .select_related("service", "office")
-        .order_by("-created_at")[:100]
-    )
+        .order_by("-created_at")
+    )[:100]
     return render(
         request,
         "citizen/my_dossiers.html",
