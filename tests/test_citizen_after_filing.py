@@ -440,6 +440,7 @@ def test_a_rejected_citizen_reads_the_reasons_and_downloads_the_letter(signed_in
     assert "Your request was refused" in page
     assert STEP_COMMENTS["reject"] in page
     assert document_url(letter) in page
+    assert "Read the reasons below and download the decision letter." in page
     assert "Ask GUP" not in page and "No need to travel" in page
     assert rejected.decision.decided_by_name not in page  # who decided stays with staff
     assert signed_in.get(document_url(letter)).status_code == 200
@@ -448,7 +449,8 @@ def test_a_rejected_citizen_reads_the_reasons_and_downloads_the_letter(signed_in
 def test_track_tells_a_rejected_citizen_how_to_get_the_letter_without_the_reasons(rejected):
     page = track(Client(), rejected).text
 
-    assert "decision letter" in page
+    assert "decision letter" in page and "No need to travel" in page
+    assert "Read the reasons below" not in page
     assert STEP_COMMENTS["reject"] not in page
     assert reverse("track_send_code", args=[rejected.public_id]) in page
 

@@ -67,8 +67,12 @@ def _when(value, write=day) -> str:
     return write(value) if value else _("a date still to be set")
 
 
-def what_to_do(dossier) -> str:
-    """What the citizen must do next, in plain words, for the dossier's state."""
+def what_to_do(dossier, *, on_their_page: bool = False) -> str:
+    """What the citizen must do next, in plain words, for the dossier's state.
+
+    ``on_their_page``: read on the applicant's own dossier page (account or link), where the
+    decision's reasons and letter are shown below, rather than on /track/ or by SMS.
+    """
     office = str(dossier.office)
     state = dossier.state
     if state == S.DRAFT:
@@ -105,6 +109,11 @@ def what_to_do(dossier) -> str:
             "place": collection_place(dossier.office)
         }
     if state in (S.REJECTED, S.CLOSED):
+        if on_their_page:
+            return _(
+                "Your request was refused. Read the reasons below and download the decision "
+                "letter. No need to travel to %(office)s."
+            ) % {"office": office}
         return _(
             "Your request was refused. The reasons are in the decision letter: open your dossier "
             "with your account or your link to read them and download the letter, or get it "
@@ -195,7 +204,7 @@ def public_status(dossier, *, with_comments: bool = False) -> PublicStatus:
         due_date=dossier.due_date,
         is_overdue=dossier.is_overdue,
         is_paused=dossier.state in WAITING_FOR_CITIZEN_STATES,
-        next_step=what_to_do(dossier),
+        next_step=what_to_do(dossier, on_their_page=with_comments),
         paused_since=clock.paused_since(dossier),
         answer_received_at=answer_received_at(dossier),
         timeline=tuple(
