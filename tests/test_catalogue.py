@@ -20,6 +20,7 @@ from services.models import (
     Commune,
     Institution,
     Office,
+    PaymentChannel,
     Province,
     RequiredDocument,
     RoutingRule,
@@ -264,6 +265,7 @@ def test_every_catalogue_model_is_registered():
         Institution,
         Service,
         RoutingRule,
+        PaymentChannel,
     }
     assert User in admin.site._registry
     assert Dossier in admin.site._registry

@@ -69,6 +69,10 @@ def citizen_pages(client, citizen):
     draft.save()
     returned = DossierFactory(returned=True, applicant_account=citizen, service=building_permit)
     in_review = DossierFactory(in_review=True, applicant_account=citizen)
+    # How to pay, and a decision with its reasons: the fullest dossier pages.
+    passport = Service.objects.get(code="passport")
+    to_pay = DossierFactory(awaiting_payment=True, applicant_account=citizen, service=passport)
+    rejected = DossierFactory(rejected=True, applicant_account=citizen, service=building_permit)
     steps = [
         reverse("citizen_step", args=[draft.public_id, s]) for s in online.steps_for(draft.service)
     ]
@@ -82,6 +86,8 @@ def citizen_pages(client, citizen):
         reverse("citizen_follow", args=[returned.public_id]),
         reverse("citizen_answer", args=[returned.public_id]),
         reverse("citizen_withdraw", args=[in_review.public_id]),
+        reverse("citizen_follow", args=[to_pay.public_id]),
+        reverse("citizen_follow", args=[rejected.public_id]),
         reverse("my_dossiers"),
         reverse("track"),
         reverse("citizen_sign_in"),

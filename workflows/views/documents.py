@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from workflows import actions, citizen_access, events
+from workflows import actions, citizen_access, citizen_files, events
 from workflows import permissions as may
 from workflows.actors import Actor
 from workflows.documents import issuing, kinds
@@ -51,10 +51,19 @@ def citizen_document(request, public_id, number):
         dossier = get_object_or_404(Dossier, public_id=public_id)
     else:
         dossier, _actor = citizen_dossier(request, public_id)
-    document = get_object_or_404(dossier.documents, number=number)
+    # A revoked document is listed as revoked, never handed out again: it no longer holds.
+    document = get_object_or_404(dossier.documents, number=number, revoked_at__isnull=True)
     return private_file(
         issuing.stored_file(document), filename=document.file_name, content_type=PDF
     )
+
+
+def citizen_file(request, public_id, stored_name):
+    """A file the citizen sent (``workflows.citizen_files``), downloaded: from their account or
+    the resume link this browser holds. Anyone else, or a file that is not theirs, gets a 404."""
+    dossier, _actor = citizen_dossier(request, public_id)
+    sent = get_object_or_404(citizen_files.citizens_files(dossier), stored_name=stored_name)
+    return private_file(sent.path, filename=sent.original_name, content_type=sent.content_type)
 
 
 @staff_required
