@@ -47,9 +47,7 @@ def photo_exif(orientation=1, gps=True) -> Image.Exif:
     exif[ORIENTATION] = orientation
     if gps:
         # Gitega, as a phone writes it: degrees, minutes, seconds.
-        exif.get_ifd(GPS_IFD).update(
-            {1: "S", 2: (3.0, 25.0, 39.0), 3: "E", 4: (29.0, 55.0, 27.0)}
-        )
+        exif.get_ifd(GPS_IFD).update({1: "S", 2: (3.0, 25.0, 39.0), 3: "E", 4: (29.0, 55.0, 27.0)})
     return exif
 
 

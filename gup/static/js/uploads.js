@@ -97,6 +97,8 @@
     var texts = box.dataset;
     var pending = [];
     var sending = false;
+    // This page is one of those the popstate handler reloads (see send).
+    if (!history.state) history.replaceState({ gupPage: true }, "");
 
     function say(text, bad) {
       status.textContent = text;
@@ -169,12 +171,11 @@
           location.assign(url);
           return;
         }
-        if (url !== location.href.split("#")[0]) {
-          // A redirect (the next step, the dossier): the new URL gets its own history entry,
-          // as after a plain submit; the popstate handler reloads either page on back/forward.
-          history.replaceState({ gupPage: true }, "");
-          history.pushState({ gupPage: true }, "", url);
-        }
+        // A redirect (the next step, the dossier): the new URL gets its own history entry, as
+        // after a plain submit; the popstate handler reloads either page on back/forward. The
+        // same page again (errors): one navigation too, within the page.
+        if (url !== location.href.split("#")[0]) history.pushState({ gupPage: true }, "", url);
+        else history.replaceState({ gupPage: true }, "", url);
         document.open();
         document.write(request.responseText);
         document.close();
