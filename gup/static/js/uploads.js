@@ -124,7 +124,7 @@
             files.forEach(function (file) { transfer.items.add(file); });
             input.files = transfer.files;
           }
-        });
+        }).catch(function () {}); // the file as chosen is sent: the server downscales it
         pending.push(job);
         Promise.all(pending).then(function () { if (!sending) say(""); });
       });
@@ -184,7 +184,7 @@
       bar.value = 0;
       bar.hidden = false;
       progress.step = -1;
-      progress(0, 0);
+      say("");
       request.send(data);
     }
 
