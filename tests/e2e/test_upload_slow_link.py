@@ -4,12 +4,15 @@ With JavaScript, the 1.5 MB, 4000 × 3000 photo is made smaller in the browser b
 (at most 1600 px, JPEG), a progress bar counts the kilobytes and the button waits; the page
 that answers is the one a plain submit would show. Without JavaScript the plain form still
 files, and the server downscales the photo it stores. After a failed submit the focus is on the
-error summary; a lost connection gives the button back and says so.
+error summary; a lost connection gives the button back and says so. A large scanned PNG is
+made smaller but stays a PNG, and Back after a sending leads to the form again, as after a
+plain submit.
 """
 
 import io
+import random
 
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from tests.e2e.slow_link import (
     building_permit,
@@ -138,4 +141,52 @@ def test_a_lost_connection_gives_the_button_back_and_says_so(
     assert page.locator("#id_document-site-photo").evaluate("input => input.files.length") == 1
     assert page.url.endswith("/documents/")
     assert not Attachment.objects.exists()
+    context.close()
+
+
+def scanned_png(size=(2480, 3508)) -> bytes:
+    """An A4 page scanned at 300 dpi: lines of words on paper with the scanner's grain, a PNG
+    of some 8 MB."""
+    page = Image.effect_noise(size, 12).point(lambda v: min(255, v + 110)).convert("RGB")
+    draw = ImageDraw.Draw(page)
+    chance = random.Random(3)
+    for y in range(200, size[1] - 200, 70):
+        x = 200
+        while x < size[0] - 300:
+            width = chance.randrange(60, 260)
+            draw.rectangle((x, y, x + width, y + 28), fill=(20, 20, 20))
+            x += width + 30
+    buffer = io.BytesIO()
+    page.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_a_large_scan_stays_a_png_and_back_returns_to_the_form(
+    browser, live_server, transactional_db
+):
+    service = building_permit()
+    scan = scanned_png()
+    assert len(scan) > 1024 * 1024
+    context = phone_context(browser, live_server)
+    page = context.new_page()
+    open_documents_page(page, live_server, service)
+    choose_documents(page, service, phone_photo(size=(1200, 900), target=range(1, 10**7)))
+    page.set_input_files(
+        "#id_document-national-id", {"name": "id.png", "mimeType": "image/png", "buffer": scan}
+    )
+
+    with page.expect_navigation(url="**/check/"):
+        page.click(SEND)
+
+    scan_kept = Attachment.objects.get(document__code="national-id")
+    with open(scan_kept.path, "rb") as handle:
+        image = Image.open(io.BytesIO(handle.read()))
+    assert image.format == "PNG" and image.size == (1131, 1600)
+    assert scan_kept.original_name == "id.png"
+
+    # Back, as after a plain submit: the documents page, loaded again.
+    page.go_back()
+    page.wait_for_function("location.pathname.endsWith('/documents/')")
+    page.wait_for_selector("#id_document-site-photo")
+    assert page.locator("html").get_attribute("lang") == "rn"
     context.close()
