@@ -124,6 +124,9 @@ def test_the_public_status_page_fits_the_budget(client, db):
         + compressed_size(
             open(finders.find("css/gup.css"), "rb").read()  # noqa: SIM115
         )
+        + compressed_size(
+            open(finders.find("js/uploads.js"), "rb").read()  # noqa: SIM115
+        )
         <= BUDGET_BYTES
     )
 
@@ -142,3 +145,19 @@ def test_every_field_of_every_citizen_page_has_a_label(client, citizen_pages):
             field_id = re.search(r'\bid="([^"]+)"', field)
             assert field_id and field_id.group(1) in labelled, f"{url}: {field}"
         assert '<html lang="rn">' in html
+
+
+@pytest.mark.django_db
+def test_the_upload_script_is_counted_on_the_pages_with_upload_fields(client, citizen_pages):
+    """Pages with an upload field load js/uploads.js (downscaling, progress, error focus); its
+    weight is part of their first visit, and it stays small."""
+    script = finders.find("js/uploads.js")
+    with open(script, "rb") as handle:
+        assert compressed_size(handle.read()) <= 4 * 1024
+    upload_pages = [url for url in citizen_pages if url.endswith(("/documents/", "/answer/"))]
+    assert len(upload_pages) == 2
+    for url in upload_pages:
+        weight, html = first_visit_weight(client, url)
+        assert '<script src="/static/js/uploads.js" defer>' in html
+        assert "data-upload-progress" in html and 'type="file"' in html
+        assert weight <= BUDGET_BYTES

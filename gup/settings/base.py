@@ -118,6 +118,9 @@ STORAGES = {
 # who is asking (workflows.views.attachments).
 UPLOAD_ROOT = Path(env_str("UPLOAD_ROOT", str(VAR_DIR / "uploads")))
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+# An uploaded image whose longer side exceeds this many pixels is downscaled before it is stored
+# (workflows/uploads.py); 0 keeps every size.
+UPLOAD_IMAGE_MAX_SIDE = env_int("UPLOAD_IMAGE_MAX_SIDE", 2000)
 # Documents GUP issues (receipts, letters, permits: workflows.documents), rendered once and kept.
 DOCUMENT_ROOT = Path(env_str("DOCUMENT_ROOT", str(VAR_DIR / "documents")))
 # The public address printed in documents' QR codes and links: scheme and host only.
