@@ -626,6 +626,9 @@ class _Writer:
         comment = inputs.pop("comment", "")
         dossier = Dossier.objects.select_related("service").get(pk=self.ids[life.name])
         inputs = self._inputs(life, step, dossier, inputs)
+        if inputs.get("page") == "questions":
+            self._save_questions(life, dossier, actor)
+            return dossier.pk
         perform(
             dossier.pk,
             step.kind,
@@ -689,25 +692,7 @@ class _Writer:
                 return {"page": online.APPLICANT, "applicant": self._applicant(life)}
             if page == "documents":
                 return {"page": online.DOCUMENTS, "documents": _documents(service)}
-            # Every page of questions at once is more than one page: save them one by one.
-            answers = _answers(service, life.number, timezone.localdate())
-            pages = online.question_pages(service)
-            for number, fields in enumerate(pages[:-1], start=1):
-                codes = [spec.code for spec in fields]
-                perform(
-                    dossier.pk,
-                    "draft_saved",
-                    self.users[CITIZEN],
-                    page=online.question_step(number),
-                    answers={code: answers[code] for code in codes if code in answers},
-                    codes=codes,
-                )
-            codes = [spec.code for spec in pages[-1]]
-            return {
-                "page": online.question_step(len(pages)),
-                "answers": {code: answers[code] for code in codes if code in answers},
-                "codes": codes,
-            }
+            return {"page": page}
         if step.kind == "record_payment":
             return {**_payment(life), "amount_bif": dossier.amount_due()}
         if step.kind == "hand_over":
@@ -715,6 +700,21 @@ class _Writer:
         if step.kind == "assign":
             return {"assignee": self.users[inputs["assignee"]]}
         return inputs
+
+    def _save_questions(self, life: Life, dossier: Dossier, actor) -> None:
+        """The service's questions, page after page, as the online form saves them."""
+        service = self.services[life.service]
+        answers = _answers(service, life.number, timezone.localdate())
+        for number, page in enumerate(online.question_pages(service), start=1):
+            codes = [spec.code for spec in page]
+            perform(
+                dossier.pk,
+                "draft_saved",
+                actor,
+                page=online.question_step(number),
+                answers={code: answers[code] for code in codes if code in answers},
+                codes=codes,
+            )
 
     def _carry_out(self, dossier_id: int) -> None:
         """Run what the step owes, at its moment, as a worker would: documents, SMS, emails."""
