@@ -191,6 +191,35 @@ class TestTheDemoDay:
         assert overdue.status_code == 200
         assert overdue.context["page"].rows, "some open dossier is past its expected date"
 
+    def test_each_open_dossier_opens_for_whoever_handles_it(self, db_with_demo, client):
+        for dossier in Dossier.objects.exclude(state__in=(*FINAL_STATES, S.DRAFT)):
+            username = demo.holder(dossier) or (
+                demo.OFFICERS[dossier.institution.code][0]
+                if dossier.state == S.FORWARDED
+                else demo.CLERKS[dossier.office.code][0]
+            )
+            response = signed_in(client, username).get(
+                reverse("dossier_detail", args=[dossier.tracking_number])
+            )
+            assert response.status_code == 200, (dossier.tracking_number, username)
+            assert dossier.tracking_number in response.content.decode()
+
+    def test_the_citizen_finds_her_dossiers_and_the_one_waiting_for_her_answer(
+        self, db_with_demo, client
+    ):
+        client.login(username="citizen", password=DEMO_PASSWORD)
+        response = client.get(reverse("my_dossiers"))
+        asked = Dossier.objects.get(
+            applicant_account__username="citizen", state=S.INFORMATION_REQUESTED
+        )
+
+        assert response.status_code == 200
+        page = response.content.decode()
+        for dossier in Dossier.objects.filter(applicant_account__username="citizen"):
+            assert str(dossier.public_id) in page
+        answer = client.get(reverse("citizen_answer", args=[asked.public_id]))
+        assert answer.status_code == 200
+
     def test_loading_again_creates_nothing_more(self, db_with_demo, settings):
         settings.DEBUG = True
         models = (Dossier, HistoryEntry, OutboxMessage, IssuedDocument, Payment, User)
