@@ -16,8 +16,9 @@ from gup.accounts.models import User
 from gup.roles import Role
 from services.models import Institution, Office
 from workflows import demo
-from workflows.states import FINAL_STATES
+from workflows.states import FINAL_STATES, DossierState
 
+STATE_ORDER = {state: position for position, state in enumerate(DossierState.values)}
 DEMO_PASSWORD = "gup-demo-2026"  # public on purpose: printed by the command, DEBUG only
 
 #: username, role, office code, institution code, extra fields.
@@ -181,7 +182,8 @@ class Command(BaseCommand):
                 dossier.state,
                 demo.holder(dossier),
             )
-            for dossier in sorted(open_dossiers, key=lambda dossier: dossier.state)
+            # In the lifecycle's order: from the office's in-tray to the result to collect.
+            for dossier in sorted(open_dossiers, key=lambda dossier: STATE_ORDER[dossier.state])
         ]
         self._table(headers, rows)
         endings = {}
