@@ -385,7 +385,9 @@ class _Clock:
 def build(count: int, rng: random.Random, say) -> dict:
     """Load the catalogue and the demo accounts, and walk ``count`` dossiers through their lives."""
     # A scratch database: the demo accounts' public password harms nobody here.
-    call_command("load_demo", allow_production=True, stdout=io.StringIO(), verbosity=0)
+    call_command(
+        "load_demo", allow_production=True, no_dossiers=True, stdout=io.StringIO(), verbosity=0
+    )
     services = {service.code: service for service in Service.objects.all()}
     offices = {office.code: office for office in Office.objects.filter(code__in=OFFICE_CLERKS)}
     staff = _Staff.load()
