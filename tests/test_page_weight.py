@@ -49,13 +49,11 @@ def first_visit_weight(client, url) -> tuple[int, str]:
     return weight, html
 
 
-@pytest.fixture
-def citizen_pages(client, citizen):
-    """The URL of every page a citizen sees, with the real catalogue and map, signed in."""
+def citizen_page_urls(citizen) -> list[str]:
+    """The URL of every page a citizen sees, with the real catalogue and map (also what
+    ``tests/e2e/bench_citizen_pages.py`` times in a browser)."""
     call_command("loaddata", "geography", "catalogue", verbosity=0)
     building_permit = Service.objects.get(code="building-permit")
-    client.cookies["django_language"] = "rn"
-    client.force_login(citizen)
     draft = perform(
         None,
         "draft_started",
@@ -93,6 +91,14 @@ def citizen_pages(client, citizen):
         reverse("citizen_sign_in"),
         reverse("citizen_sign_up"),
     ]
+
+
+@pytest.fixture
+def citizen_pages(client, citizen):
+    """Every citizen page, read in Kirundi by the signed-in citizen."""
+    client.cookies["django_language"] = "rn"
+    client.force_login(citizen)
+    return citizen_page_urls(citizen)
 
 
 @pytest.mark.django_db
