@@ -43,10 +43,11 @@ def asked_language(request) -> str | None:
 
 
 def default_language(request) -> str:
-    """Kirundi for citizens and anonymous visitors; the back office keeps ``LANGUAGE_CODE``
-    (French), the working language of the offices and ministries."""
+    """Kirundi for citizens and anonymous visitors; the back office (staff roles, and anyone
+    let into the admin site) keeps ``LANGUAGE_CODE``, French, the working language of the offices
+    and ministries."""
     user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated and user.role != Role.CITIZEN:
+    if user is not None and user.is_authenticated and (user.role != Role.CITIZEN or user.is_staff):
         return settings.LANGUAGE_CODE
     return VISITOR_DEFAULT
 

@@ -304,6 +304,9 @@ def test_the_back_office_keeps_french_when_the_browser_names_nothing(client, cle
     citizen = UserFactory(role=Role.CITIZEN)
     client.force_login(citizen)
     assert '<html lang="rn">' in client.get(reverse("catalogue")).content.decode()
+    # createsuperuser leaves the role at its default: the admin site's people are staff too.
+    client.force_login(UserFactory(role=Role.CITIZEN, is_staff=True, is_superuser=True))
+    assert '<html lang="fr">' in client.get(reverse("catalogue")).content.decode()
 
 
 # --- Error pages --------------------------------------------------------------------------------
