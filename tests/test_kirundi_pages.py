@@ -201,6 +201,10 @@ def test_the_track_page_with_a_dossier_speaks_kirundi(kirundi, catalogue):
         response = kirundi.post(reverse("track"), found, REMOTE_ADDR="10.9.1.1")
         assert dossier.tracking_number in response.content.decode()
         seen.check(response, f"track, {state}")
+    # Found: the page that asks for the SMS code opening its documents, and a wrong code.
+    code_page = reverse("track_code", args=[dossier.public_id])
+    seen.check(kirundi.get(code_page, follow=True), code_page)
+    seen.check(kirundi.post(code_page, {"code": "12"}, REMOTE_ADDR="10.9.1.2"), "wrong code")
     seen.assert_all_kirundi()
 
 
@@ -243,6 +247,12 @@ def test_a_citizens_own_pages_speak_kirundi(kirundi, catalogue, citizen):
     ]
     for url in pages:
         seen.check(kirundi.get(url), url)
+    for url in (reverse("confirm_phone"), reverse("link_dossiers")):
+        seen.check(kirundi.get(url, follow=True), url)
+    kirundi.logout()
+    bad_link = reverse("citizen_resume", args=["not-a-token"])
+    seen.check(kirundi.get(bad_link, follow=True), bad_link)
+    kirundi.force_login(citizen)
     answer = reverse("citizen_answer", args=[returned.public_id])
     seen.check(kirundi.post(answer, {}), f"{answer}, sent empty")
     seen.assert_all_kirundi()
