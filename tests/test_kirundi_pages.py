@@ -182,6 +182,12 @@ def test_forms_sent_wrong_answer_in_kirundi(kirundi, catalogue):
     wrong = {"identifier": "nobody@example.bi", "password": "not-this-one"}
     seen.check(kirundi.post(reverse("citizen_sign_in"), wrong), "sign-in, wrong")
     seen.check(kirundi.post(reverse("citizen_sign_up"), {}), "sign-up, empty")
+    for password, why in (("1234", "short and numeric"), ("password", "common"), ("aline2026", "")):
+        weak = {"first_name": "Aline", "last_name": "Ndayishimiye", "identifier": "79 12 34 99"}
+        weak |= {"password1": password, "password2": password}
+        response = kirundi.post(reverse("citizen_sign_up"), weak)
+        assert response.status_code != 302, why or "too similar to the name"
+        seen.check(response, f"sign-up, a password {why or 'like the name'}")
     seen.check(kirundi.post(reverse("track"), {}, REMOTE_ADDR="10.9.0.1"), "track, empty")
     unknown = {"tracking_number": "GIT-2026-000042-B", "phone_digits": "1234"}
     seen.check(kirundi.post(reverse("track"), unknown, REMOTE_ADDR="10.9.0.2"), "track, miss")
