@@ -1,8 +1,8 @@
 """Every citizen page weighs at most 30 KB compressed on a first visit, its CSS and JS included,
 asks nothing of another host, and labels every field it shows.
 
-A first visit downloads the page and every stylesheet, script and image it references; each is
-measured gzip-compressed, as GZipMiddleware and whitenoise serve them.
+A first visit downloads the page and every stylesheet, script, icon and image it references; each
+is measured gzip-compressed, as GZipMiddleware and whitenoise serve them.
 """
 
 import gzip
@@ -23,7 +23,7 @@ from workflows.citizen_access import new_token
 
 BUDGET_BYTES = 30 * 1024
 ASSET = re.compile(
-    r"<(?:link[^>]*\brel=\"stylesheet\"[^>]*\bhref|script[^>]*\bsrc|img[^>]*\bsrc)=\"([^\"]+)\""
+    r"<(?:link[^>]*\brel=\"(?:stylesheet|icon)\"[^>]*\bhref|script[^>]*\bsrc|img[^>]*\bsrc)=\"([^\"]+)\""
 )
 EXTERNAL = re.compile(r"\b(?:src|href|action|srcset)=\"(?:https?:)?//(?!testserver[/\"])", re.I)
 

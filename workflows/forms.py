@@ -22,7 +22,16 @@ class ExpectedStateMixin(forms.Form):
     Every form that takes a step on a dossier (staff and citizen) carries it.
     """
 
-    expected_state = forms.ChoiceField(choices=DossierState.choices, widget=forms.HiddenInput)
+    expected_state = forms.ChoiceField(
+        label=_("Page"),
+        choices=DossierState.choices,
+        widget=forms.HiddenInput,
+        # Only a page too old, or tampered with, lacks it: say so in the user's words.
+        error_messages={
+            "required": _("This form had expired: check the details and send it again."),
+            "invalid_choice": _("This form had expired: check the details and send it again."),
+        },
+    )
 
 
 class StepForm(ExpectedStateMixin):

@@ -34,10 +34,11 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, with Kirundi for a visitor who names none of our languages (gup/languages.py).
+    "gup.languages.LocaleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -91,6 +92,8 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
 # Languages. Kirundi is not one of Django's languages: gup.accounts.apps registers its LANG_INFO.
+# LANGUAGE_CODE is the back office's language and the fallback of texts sent without one; a
+# citizen whose cookie and browser name none of these languages sees Kirundi (gup/languages.py).
 LANGUAGE_CODE = "fr"
 LANGUAGES = [
     ("rn", _("Kirundi")),
@@ -113,6 +116,19 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Files served at the site's root by whitenoise: /favicon.ico, which browsers ask for on a first
+# visit whatever the page links (pages link its hashed copy, static/root/favicon.ico). Without a
+# hash in its name it gets a long cache of its own rather than whitenoise's minute.
+WHITENOISE_ROOT = BASE_DIR / "gup" / "static" / "root"
+FAVICON_MAX_AGE = 365 * 24 * 3600
+
+
+def _favicon_cache(headers, path, url):
+    if url == "/favicon.ico":
+        headers["Cache-Control"] = f"max-age={FAVICON_MAX_AGE}, public"
+
+
+WHITENOISE_ADD_HEADERS_FUNCTION = _favicon_cache
 
 # Uploaded documents live outside the static tree and are only served through a view that checks
 # who is asking (workflows.views.attachments).
