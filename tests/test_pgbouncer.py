@@ -77,8 +77,8 @@ def test_the_session_state_patterns_catch_what_they_are_for():
         "cursor.execute(\"SET LOCAL statement_timeout = '5s'\")": False,
         'hint="Set GUP_SIGNING_KEY_FILE to a key made by new_signing_key."': False,
         'cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")': False,
-        "cursor.execute(\"LISTEN outbox\")": True,
-        "cursor.execute(\"PREPARE fetch AS SELECT 1\")": True,
+        'cursor.execute("LISTEN outbox")': True,
+        'cursor.execute("PREPARE fetch AS SELECT 1")': True,
         "cursor.execute(\"SELECT set_config('search_path', 'gup', false)\")": True,
         "cursor.execute(\"SELECT set_config('search_path', 'gup', true)\")": False,
     }
@@ -89,9 +89,7 @@ def test_the_session_state_patterns_catch_what_they_are_for():
 
 def test_server_side_cursors_are_only_used_inside_a_transaction():
     uses = {
-        relative
-        for relative, text in python_sources()
-        if re.search(r"[\w)]\.iterator\(", text)
+        relative for relative, text in python_sources() if re.search(r"[\w)]\.iterator\(", text)
     }
     assert uses <= set(ITERATORS_ALLOWED), (
         f"New .iterator() in {sorted(uses - set(ITERATORS_ALLOWED))}: behind PgBouncer "
