@@ -76,7 +76,8 @@ def report(show_indexes: bool = False) -> str:
             f"| all | | {mib(heap)} | {mib(indexes)} | {mib(total)} | | {mib(total * scale)} |"
         )
         if show_indexes:
-            lines += ["", "| Table | Index | MiB | MiB per million |", "| --- | --- | ---: | ---: |"]
+            lines += ["", "| Table | Index | MiB | MiB per million |"]
+            lines += ["| --- | --- | ---: | ---: |"]
             lines += [
                 f"| `{table}` | `{index}` | {mib(size)} | {mib(size * scale)} |"
                 for table, index, size in index_sizes(cursor)
