@@ -43,9 +43,7 @@ def problems_of(aliases: dict, reporting: str, pooler: str) -> list:
                     id="gup.E021",
                 )
             )
-        elif all(
-            replica.get(key) == primary.get(key) for key in ("HOST", "PORT", "NAME")
-        ) and not replica.get("TEST", {}).get("MIRROR"):
+        elif all(replica.get(key) == primary.get(key) for key in ("HOST", "PORT", "NAME")):
             problems.append(
                 checks.Warning(
                     "DATABASE_REPLICA_URL names the same database as DATABASE_URL: reporting "

@@ -132,7 +132,6 @@ def test_a_replica_of_another_kind_is_an_error_and_the_primary_itself_a_warning(
     configured, alias = databases(PRIMARY, "sqlite:///var/other.sqlite3", conn_max_age=60)
     assert ids(problems_of(configured, alias, "")) == ["gup.E021"]
     configured, alias = databases(PRIMARY, PRIMARY, conn_max_age=60)
-    configured["replica"]["TEST"] = {"MIRROR": None}
     assert ids(problems_of(configured, alias, "")) == ["gup.W020"]
 
 
