@@ -35,6 +35,12 @@ PRIMARY_ONLY_APPS = frozenset({"sessions"})
 
 #: Requests whose reads a view decorated with ``reporting_view`` sends to the replica.
 SAFE_METHODS = frozenset({"GET", "HEAD"})
+#: After a write through a reporting view (a supervisor assigning from their page), the same
+#: browser reads from the primary for this long: the page it is sent back to shows what was
+#: just done, however far the replica lags. A cookie, not the session: no write per request,
+#: and a client that forges it only chooses the primary.
+READ_YOUR_WRITES_COOKIE = "gup_primary_reads"
+READ_YOUR_WRITES_SECONDS = 15
 
 
 @contextmanager
@@ -56,7 +62,8 @@ def is_reporting() -> bool:
 
 def reporting_view(view):
     """A view whose GET and HEAD read from the reporting database; its POSTs (which write, or
-    show a form again after a refusal) read from the primary, like every other view.
+    show a form again after a refusal) read from the primary, like every other view, and so do
+    this browser's next pages for ``READ_YOUR_WRITES_SECONDS``.
 
     The signed-in user and their session are read first, from the primary. The page must be
     rendered inside the view (``render``, not a lazy ``TemplateResponse``) for its template's
@@ -66,6 +73,17 @@ def reporting_view(view):
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.method not in SAFE_METHODS:
+            response = view(request, *args, **kwargs)
+            response.set_cookie(
+                READ_YOUR_WRITES_COOKIE,
+                "1",
+                max_age=READ_YOUR_WRITES_SECONDS,
+                secure=request.is_secure(),
+                httponly=True,
+                samesite="Lax",
+            )
+            return response
+        if request.COOKIES.get(READ_YOUR_WRITES_COOKIE):
             return view(request, *args, **kwargs)
         _user_is_loaded = request.user.is_authenticated  # the user and session: from the primary
         with reporting():
