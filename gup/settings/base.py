@@ -2,9 +2,9 @@
 
 from pathlib import Path
 
-import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from gup.settings.databases import databases
 from gup.settings.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -65,13 +65,16 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'gup.sqlite3'}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
-    )
-}
+# The primary, an optional read replica for reporting reads, and PgBouncer in transaction mode
+# (gup/settings/databases.py; the router is gup/db_routers.py).
+DATABASE_POOLER = env_str("DATABASE_POOLER", "")
+DATABASES, GUP_REPORTING_DATABASE = databases(
+    env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'gup.sqlite3'}"),
+    env_str("DATABASE_REPLICA_URL", ""),
+    conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+    pooler=DATABASE_POOLER,
+)
+DATABASE_ROUTERS = ["gup.db_routers.ReportingRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
