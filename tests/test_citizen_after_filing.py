@@ -407,6 +407,7 @@ def test_the_catalogue_names_the_ways_to_pay_an_administrator_set(browser, passp
 def test_a_channel_without_a_number_is_refused(administrator, channels):
     admin = Client()
     admin.force_login(administrator)
+    admin.cookies["django_language"] = "en"  # the assertions are written in English
     before = PaymentChannel.objects.count()
 
     response = admin.post(
