@@ -540,3 +540,16 @@ def test_information_given_is_acknowledged_until_the_institution_moves_on(citize
         comment="The plot lies in a protected wetland.",
     )
     assert "Your answer was received" not in track(Client(), dossier).text
+
+
+def test_on_their_own_page_the_citizen_is_told_to_answer_there_not_to_open_the_dossier(
+    signed_in, citizen, client
+):
+    asked = DossierFactory(information_requested=True, applicant_account=citizen)
+
+    own_page = signed_in.get(follow_url(asked)).content.decode()
+    assert "answer online with “Answer”" in own_page
+    assert "Open your dossier with your link" not in own_page
+    # Elsewhere (the public status page) the citizen is told where to answer.
+    status = track(client, asked, digits=asked.applicant_phone[-4:]).content.decode()
+    assert "Open your dossier with your link or your account" in status

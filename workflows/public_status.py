@@ -70,8 +70,8 @@ def _when(value, write=day) -> str:
 def what_to_do(dossier, *, on_their_page: bool = False) -> str:
     """What the citizen must do next, in plain words, for the dossier's state.
 
-    ``on_their_page``: read on the applicant's own dossier page (account or link), where the
-    decision's reasons and letter are shown below, rather than on /track/ or by SMS.
+    ``on_their_page``: read on the applicant's own dossier page (account or link), where what
+    is asked, the decision's reasons and the letter are shown, rather than on /track/ or by SMS.
     """
     office = str(dossier.office)
     state = dossier.state
@@ -82,6 +82,10 @@ def what_to_do(dossier, *, on_their_page: bool = False) -> str:
             "Nothing for now: the office checks that your dossier is complete. If anything is "
             "missing, this page will say so: check it again with your tracking number."
         )
+    if state in (S.RETURNED, S.INFORMATION_REQUESTED) and on_their_page:
+        return _(
+            "Read what is asked above and answer online with “Answer”, or go to %(office)s."
+        ) % {"office": office}
     if state == S.RETURNED:
         return _(
             "The office returned your dossier for correction. Open it with your link or your "
