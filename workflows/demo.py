@@ -60,6 +60,7 @@ from workflows.citizen_access import hash_token
 from workflows.deadlines import add_working_days, is_working_day
 from workflows.documents import kinds
 from workflows.models import Dossier, OutboxMessage, OutboxState, PaymentMethod
+from workflows.sample_names import FIRST_NAMES, LAST_NAMES
 from workflows.states import INSTITUTION_STEPS, DossierState
 
 S = DossierState
@@ -82,30 +83,6 @@ OFFICERS = {
 #: Steps the applicant takes: online, their account; at the counter, the clerk for them.
 APPLICANT_STEPS = {"resubmit", "provide_information", "withdraw"}
 
-FIRST_NAMES = (
-    "Aline",
-    "Jean-Bosco",
-    "Gloriose",
-    "Pacifique",
-    "Divine",
-    "Emmanuel",
-    "Claudine",
-    "Léonidas",
-    "Espérance",
-    "Ferdinand",
-    "Béatrice",
-)
-LAST_NAMES = (
-    "Ndayishimiye",
-    "Nshimirimana",
-    "Niyonzima",
-    "Irakoze",
-    "Hakizimana",
-    "Bizimana",
-    "Ndikumana",
-    "Nkurunziza",
-    "Havyarimana",
-)
 COMMENTS = {
     "return_for_correction": "La copie de la carte d'identité est illisible : apportez une "
     "copie lisible des deux faces.",

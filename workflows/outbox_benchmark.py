@@ -95,6 +95,7 @@ from workflows.models import (
     OutboxState,
     PaymentMethod,
 )
+from workflows.sample_names import FIRST_NAMES, LAST_NAMES
 from workflows.states import INSTITUTION_STEPS, DossierState
 
 DATABASE_PREFIX = "gup_bench_outbox_"
@@ -299,29 +300,6 @@ RECENT_DAYS = 45
 SERVICE_WEIGHTS = {"laissez-passer": 40, "passport": 25, "building-permit": 20, "land-title": 15}
 OFFICE_CLERKS = {"GIT": "clerk.gitega", "NGO": "clerk.ngozi"}
 OFFICE_WEIGHTS = {"GIT": 60, "NGO": 40}
-FIRST_NAMES = (
-    "Aline",
-    "Jean-Bosco",
-    "Gloriose",
-    "Pacifique",
-    "Divine",
-    "Emmanuel",
-    "Claudine",
-    "Léonidas",
-    "Espérance",
-    "Ferdinand",
-)
-LAST_NAMES = (
-    "Ndayishimiye",
-    "Nshimirimana",
-    "Uwimana",
-    "Niyonzima",
-    "Irakoze",
-    "Hakizimana",
-    "Bizimana",
-    "Ndikumana",
-    "Nkurunziza",
-)
 PHONE_PREFIXES = ("79", "71", "72", "61", "68", "69")
 LANGUAGES = (("rn", 70), ("fr", 25), ("en", 5))
 #: The steps the institution's officer takes; the office's clerk takes the others, answering
