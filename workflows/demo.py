@@ -37,7 +37,6 @@ therefore guessable, like the demo accounts' password: the demo refuses to run w
 
 import contextlib
 import datetime
-import io
 import logging
 import uuid
 from collections.abc import Iterator
@@ -45,22 +44,20 @@ from dataclasses import dataclass, field
 from unittest import mock
 
 from django.apps import apps
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
-from PIL import Image
 
 from gup.accounts.models import User
-from services.models import FieldKind, Office, Service
-from workflows import assignment, online, outbox, uploads
+from services.models import Office, Service
+from workflows import assignment, online, outbox
 from workflows.actions import perform
 from workflows.calendar import OFFICE_TIME_ZONE
 from workflows.citizen_access import hash_token
 from workflows.deadlines import add_working_days, is_working_day
 from workflows.documents import kinds
 from workflows.models import Dossier, OutboxMessage, OutboxState, PaymentMethod
-from workflows.sample_names import FIRST_NAMES, LAST_NAMES
+from workflows.sample_data import FIRST_NAMES, LAST_NAMES, answers_for, inspected_file_for
 from workflows.states import INSTITUTION_STEPS, DossierState
 
 S = DossierState
@@ -98,21 +95,6 @@ COMMENTS = {
     "withdraw": "Le citoyen n'a plus besoin du document.",
     "record_attendance": "Empreintes et photo prises.",
 }
-ANSWERS = {
-    "plot_number": "GTG/MGR/{n:04d}",
-    "plot_location": "Gitega, zone Magarama, quartier Nyabiharage, avenue de la Poste",
-    "colline": "Magarama, commune de Gitega",
-    "profession": "Enseignante",
-    "previous_passport_number": "",
-    "purpose": "Visite familiale",
-}
-#: A one-page PDF, the smallest a reader opens.
-TINY_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
 
 
 # --- Time ---------------------------------------------------------------------------------------
@@ -657,7 +639,7 @@ class _Writer:
             "filing_key": life.key,
             "service": service,
             "applicant": self._applicant(life),
-            "answers": _answers(service, life.number, timezone.localdate()),
+            "answers": answers_for(service, life.number, timezone.localdate()),
             "documents": _documents(service),
         }
 
@@ -681,7 +663,7 @@ class _Writer:
     def _save_questions(self, life: Life, dossier: Dossier, actor) -> None:
         """The service's questions, page after page, as the online form saves them."""
         service = self.services[life.service]
-        answers = _answers(service, life.number, timezone.localdate())
+        answers = answers_for(service, life.number, timezone.localdate())
         for number, page in enumerate(online.question_pages(service), start=1):
             codes = [spec.code for spec in page]
             perform(
@@ -714,47 +696,13 @@ def _payment(life: Life) -> dict:
     return {"method": PaymentMethod.CASH, "reference": ""}
 
 
-def _answers(service: Service, number: int, today: datetime.date) -> dict:
-    """Acceptable answers to the service's questions, as ``Dossier.answers`` stores them."""
-    answers = {}
-    for spec in service.fields.all():
-        if spec.kind == FieldKind.CHOICE:
-            answers[spec.code] = spec.choices[number % len(spec.choices)]["value"]
-        elif spec.kind == FieldKind.INTEGER:
-            low, high = spec.min_value or 1, spec.max_value or 10**6
-            answers[spec.code] = max(low, min(high, (2, 120, 450, 3)[number % 4]))
-        elif spec.kind == FieldKind.DATE:
-            days = (spec.min_value or 0) + 14 + number % 20
-            answers[spec.code] = (today + datetime.timedelta(days=days)).isoformat()
-        elif spec.kind == FieldKind.YES_NO:
-            answers[spec.code] = "yes"
-        else:
-            text = ANSWERS.get(spec.code, "Parcelle {n}, colline Magarama").format(n=number)
-            if text or spec.required:
-                answers[spec.code] = (text or "-")[: spec.max_value]
-    return answers
-
-
 def _documents(service: Service) -> dict:
     """Every document the service asks for, as a tiny file of a type it accepts."""
     return {
-        document: _upload(document) for document in service.documents.all() if document.mandatory
+        document: inspected_file_for(document)
+        for document in service.documents.all()
+        if document.mandatory
     }
-
-
-def _upload(document) -> uploads.InspectedUpload:
-    if "application/pdf" in document.accepted_types:
-        uploaded = SimpleUploadedFile(f"{document.code}.pdf", TINY_PDF)
-    else:
-        uploaded = SimpleUploadedFile(f"{document.code}.png", _png())
-    return uploads.inspect_upload(uploaded, document.accepted_types)
-
-
-def _png() -> bytes:
-    """An identity photo's proportions (120 x 160), grey, as a PNG."""
-    buffer = io.BytesIO()
-    Image.linear_gradient("L").resize((120, 160)).save(buffer, "PNG")
-    return buffer.getvalue()
 
 
 # --- What the command prints --------------------------------------------------------------------
