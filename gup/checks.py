@@ -2,6 +2,8 @@
 
 from django.core import checks
 
+from gup import database_checks  # noqa: F401  (registers the database settings' checks)
+
 
 @checks.register(checks.Tags.compatibility)
 def pdf_rendering_is_fast(app_configs, **kwargs):

@@ -16,3 +16,7 @@ urlpatterns = [
     path("", include("workflows.citizen_urls")),
     path("", include("workflows.urls")),
 ]
+
+# 400 and 500 in the visitor's language without touching the request's state (gup/errors.py).
+handler400 = "gup.errors.bad_request"
+handler500 = "gup.errors.server_error"

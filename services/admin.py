@@ -10,6 +10,7 @@ from services.models import (
     Commune,
     Institution,
     Office,
+    PaymentChannel,
     Province,
     RequiredDocument,
     RoutingRule,
@@ -45,6 +46,16 @@ class OfficeAdmin(admin.ModelAdmin):
     list_filter = ["is_active", "province"]
     list_select_related = ["province", "commune"]
     search_fields = ["name", "code", "town"]
+
+
+@admin.register(PaymentChannel)
+class PaymentChannelAdmin(admin.ModelAdmin):
+    """How to pay: every "how to pay" the citizens read comes from these rows."""
+
+    list_display = ["operator", "pay_to", "holder", "province", "is_active", "position"]
+    list_filter = ["is_active", "operator", "province"]
+    list_select_related = ["province"]
+    list_editable = ["is_active", "position"]
 
 
 @admin.register(Institution)

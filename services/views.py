@@ -2,6 +2,7 @@
 
 from django.shortcuts import get_object_or_404, render
 
+from services import payment_instructions
 from services.models import Office, Service
 
 
@@ -22,6 +23,7 @@ def service_detail(request, code):
             "service": service,
             "decides": next((rule.institution for rule in rules if rule.province_id is None), None),
             "province_rules": [rule for rule in rules if rule.province_id is not None],
+            "ways_to_pay": payment_instructions.ways_offered() if service.fee_bif else "",
             "offices": Office.objects.filter(is_active=True)
             .select_related("province")
             .order_by("province__name", "name"),

@@ -20,6 +20,7 @@ from services.models import (
     Commune,
     Institution,
     Office,
+    PaymentChannel,
     Province,
     RequiredDocument,
     RoutingRule,
@@ -50,7 +51,7 @@ def catalogue():
 @pytest.fixture
 def demo(settings):
     settings.DEBUG = True
-    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", "--no-dossiers", stdout=io.StringIO())
 
 
 @pytest.fixture
@@ -186,10 +187,10 @@ def test_loading_the_fixtures_again_changes_nothing(catalogue):
 
 def test_load_demo_twice_creates_each_account_once(settings):
     settings.DEBUG = True
-    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", "--no-dossiers", stdout=io.StringIO())
     User.objects.filter(username="clerk.gitega").update(role=Role.AUDITOR, office=None)
     out = io.StringIO()
-    call_command("load_demo", stdout=out)
+    call_command("load_demo", "--no-dossiers", stdout=out)
 
     assert User.objects.count() == len(DEMO_ACCOUNTS)
     assert DEMO_PASSWORD in out.getvalue()
@@ -197,11 +198,14 @@ def test_load_demo_twice_creates_each_account_once(settings):
     expected = {
         "admin": (Role.ADMINISTRATOR, None, None),
         "clerk.gitega": (Role.CLERK, "GIT", None),
+        "clerk2.gitega": (Role.CLERK, "GIT", None),
         "supervisor.gitega": (Role.OFFICE_SUPERVISOR, "GIT", None),
         "clerk.ngozi": (Role.CLERK, "NGO", None),
         "officer.urbanism": (Role.OFFICER, None, "urbanism"),
+        "officer2.urbanism": (Role.OFFICER, None, "urbanism"),
         "supervisor.urbanism": (Role.MINISTRY_SUPERVISOR, None, "urbanism"),
         "officer.migration": (Role.OFFICER, None, "migration"),
+        "supervisor.migration": (Role.MINISTRY_SUPERVISOR, None, "migration"),
         "officer.land": (Role.OFFICER, None, "land-registry"),
         "auditor": (Role.AUDITOR, None, None),
         "citizen": (Role.CITIZEN, None, None),
@@ -226,7 +230,7 @@ def test_load_demo_resets_a_changed_password(demo, settings):
     user = User.objects.get(username="officer.land")
     user.set_password("something-else")
     user.save()
-    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", "--no-dossiers", stdout=io.StringIO())
     user.refresh_from_db()
     assert user.check_password(DEMO_PASSWORD)
 
@@ -234,14 +238,14 @@ def test_load_demo_resets_a_changed_password(demo, settings):
 def test_load_demo_refuses_without_debug(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="--allow-production"):
-        call_command("load_demo", stdout=io.StringIO())
+        call_command("load_demo", "--no-dossiers", stdout=io.StringIO())
     assert not User.objects.exists()
     assert not Service.objects.exists()
 
 
 def test_load_demo_runs_without_debug_when_told(settings):
     settings.DEBUG = False
-    call_command("load_demo", "--allow-production", stdout=io.StringIO())
+    call_command("load_demo", "--allow-production", "--no-dossiers", stdout=io.StringIO())
     assert User.objects.filter(username="admin", is_superuser=True).exists()
 
 
@@ -264,6 +268,7 @@ def test_every_catalogue_model_is_registered():
         Institution,
         Service,
         RoutingRule,
+        PaymentChannel,
     }
     assert User in admin.site._registry
     assert Dossier in admin.site._registry

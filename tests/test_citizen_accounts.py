@@ -192,9 +192,10 @@ def sign_in(client, identifier, password=PASSWORD):
 
 @pytest.fixture
 def demo(settings):
-    """What ``make run`` loads: the map, the catalogue and the demo accounts."""
+    """What ``make run`` loads: the map, the catalogue and the demo accounts (the demo
+    dossiers are tested in test_load_demo.py)."""
     settings.DEBUG = True
-    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", "--no-dossiers", stdout=io.StringIO())
 
 
 @pytest.mark.django_db

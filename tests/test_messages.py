@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from gup.formatting import day, moment, money, phone
 from gup.sms.gsm import GSM_7, segments, to_gsm
-from services.models import Institution, Service
+from services.models import Institution, PaymentChannel, Service
 from tests.factories import (
     DossierFactory,
     InstitutionFactory,
@@ -67,10 +67,14 @@ def long_request() -> str:
 LONG_REQUEST = long_request()
 
 
+def _catalogue_rows(model: str) -> list[dict]:
+    path = settings.BASE_DIR / "services" / "fixtures" / "catalogue.json"
+    return [row["fields"] for row in json.loads(path.read_text()) if row["model"] == model]
+
+
 def _longest(model: str, field: str) -> dict[str, str]:
     """The longest ``<field>_<language>`` of the catalogue fixtures, per language."""
-    path = settings.BASE_DIR / "services" / "fixtures" / "catalogue.json"
-    rows = [row["fields"] for row in json.loads(path.read_text()) if row["model"] == model]
+    rows = _catalogue_rows(model)
     return {
         f"{field}_{language}": max((row.get(f"{field}_{language}") or "" for row in rows), key=len)
         for language in LANGUAGES
@@ -106,6 +110,10 @@ def service(institution) -> Service:
 
 @pytest.fixture
 def office(db):
+    # How to pay comes from the catalogue's payment channels: the demo's, as an administrator
+    # would set them (the "fee to pay" SMS names each with its number).
+    for row in _catalogue_rows("services.paymentchannel"):
+        PaymentChannel.objects.create(**row)
     return OfficeFactory(**LONG_OFFICE)
 
 
@@ -198,7 +206,12 @@ def _needs(topic, kwargs, language) -> list[str]:
         number = dossier.tracking_number if dossier is not None else ""
         needs = {
             Topic.FILED: [number, day(dossier.due_date) if dossier else "", "/track/"],
-            Topic.PAYMENT_REQUESTED: [number, money(LONGEST_FEE), "Lumicash", "EcoCash"],
+            Topic.PAYMENT_REQUESTED: [
+                number,
+                money(LONGEST_FEE),
+                "Lumicash to 71 000 100" if language == "en" else "71 000 100",
+                "72 000 200",
+            ],
             Topic.RETURNED: [number, day(dossier.answer_by) if dossier else "", "Le plan"],
             Topic.INFORMATION_REQUESTED: [number, day(dossier.answer_by) if dossier else ""],
             Topic.APPOINTMENT: [number, "Commissariat", "Votre carte"],
@@ -287,6 +300,18 @@ def test_a_counter_dossier_is_answered_at_the_office(world):
     assert "my-dossiers" not in composed.sms
     assert "Read it all and answer at Guichet unique provincial de Mugongo-Manga." in composed.sms
     assert '"Le plan de la parcelle manque."' in composed.sms
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_counter_dossier_refused_is_told_where_to_download_the_letter(world, language):
+    """No account, no link: /track/ opens the letter with a code sent to the phone."""
+    dossier = world.dossier(S.IN_REVIEW, counter=True)
+    dossier, entry = world.take(dossier, "reject", dossier.officer, comment=LONG_REQUEST)
+    composed = compose(Topic.REJECTED, language, dossier=dossier, entry=entry)
+
+    assert segments(composed.sms).count <= 2
+    assert "guichet-unique.gov.bi/track/" in composed.sms
+    assert "guichet-unique.gov.bi/track/" in composed.body
 
 
 def test_the_status_reply_fits_in_every_state(world):

@@ -188,7 +188,8 @@ def test_the_officer_holding_the_dossier_is_named(
     counter = get(clerk_client, COUNTER)
     assert row_of(counter, held).holder == clerk_gitega.get_full_name()
     assert row_of(counter, held).officer == "Claudine Niyonzima"
-    assert "institution: Claudine Niyonzima" in cells_of(counter, held)
+    # The queues speak French by default (``institution : …``, with a no-break space).
+    assert "(institution\xa0: Claudine Niyonzima)" in cells_of(counter, held)
     assert row_of(counter, nobody).officer == ""
 
 

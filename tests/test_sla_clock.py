@@ -294,6 +294,7 @@ def test_a_closure_cannot_end_before_it_begins(office_gitega):
 
 
 def test_the_administrator_declares_a_closure_in_the_admin(admin_client):
+    admin_client.cookies["django_language"] = "en"  # the assertions are written in English
     url = "/admin/workflows/closure/add/"
     refused = admin_client.post(
         url, {"first_day": "2026-03-11", "last_day": "2026-03-10", "reason": "Typo"}

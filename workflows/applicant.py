@@ -17,13 +17,21 @@ PHONE_REGION = "BI"
 # has changed over the years, so we check its alphabet and length, not one layout.
 NATIONAL_ID_PATTERN = re.compile(r"^[0-9A-Z][0-9A-Z./-]{3,30}$")
 
+# What the fields expect, shown beside them before anything is typed, and in the error when a
+# value breaks the rule above or phonenumbers' rules for Burundi: one wording for both.
+NATIONAL_ID_HINT = _("Digits, with / . or - where the card has them, for example 432.1098/765.")
+PHONE_HINT = _(
+    "8 digits in Burundi, for example 79 12 34 56, or the number with its country code, "
+    "for example +257 79 12 34 56."
+)
+
 
 def normalize_national_id(raw: str) -> str:
     """The national ID as stored (upper case, no spaces); ValidationError when it cannot be one."""
     value = (raw or "").strip().upper().replace(" ", "")
     if not NATIONAL_ID_PATTERN.match(value):
         raise ValidationError(
-            _("Enter the number as printed on the national ID card (digits, / . or -)."),
+            _("Enter the number as printed on the national ID card.") + " " + NATIONAL_ID_HINT,
             code="national_id",
         )
     return value
@@ -70,6 +78,8 @@ class ApplicantForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             field.required = name != "applicant_email"
+        self.fields["applicant_national_id"].help_text = NATIONAL_ID_HINT
+        self.fields["applicant_phone"].help_text = PHONE_HINT
         self.fields["applicant_commune"].queryset = Commune.objects.select_related("province")
         self.fields["applicant_commune"].label_from_instance = lambda commune: (
             f"{commune.name} ({commune.province.name})"

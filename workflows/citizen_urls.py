@@ -24,6 +24,11 @@ urlpatterns = [
         name="citizen_document",
     ),
     path(
+        "my-dossiers/<uuid:public_id>/files/<slug:stored_name>/",
+        documents.citizen_file,
+        name="citizen_file",
+    ),
+    path(
         "my-dossiers/<uuid:public_id>/withdraw/",
         citizen_dossiers.withdraw,
         name="citizen_withdraw",

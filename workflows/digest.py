@@ -9,6 +9,7 @@ nobody has claimed yet; a ministry supervisor's, all of their institution's.
 from django.db.models import Q
 from django.utils import timezone
 
+from gup.db_routers import reporting
 from gup.roles import Role
 from workflows.models import Dossier
 from workflows.states import REVIEW_STATES, DossierState
@@ -22,6 +23,7 @@ _AT_THE_OFFICE = (S.SUBMITTED, S.INTAKE)
 DIGEST_ROLES = (Role.CLERK, Role.OFFICE_SUPERVISOR, Role.OFFICER, Role.MINISTRY_SUPERVISOR)
 
 
+@reporting()  # a digest may lag the primary by a moment: read from the replica, if any
 def overdue_for(user, today=None) -> list[Dossier]:
     """The overdue dossiers waiting on ``user``, most overdue first."""
     today = today or timezone.localdate()

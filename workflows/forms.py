@@ -5,6 +5,7 @@ import uuid
 from django import forms
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from gup.formatting import money
@@ -12,7 +13,7 @@ from workflows import objections
 from workflows.events.base import COMMENT_MAX_LENGTH
 from workflows.models import Collector, PaymentMethod
 from workflows.states import DossierState
-from workflows.uploads import TYPE_NAMES, inspect_upload
+from workflows.uploads import ALL_TYPES, inspect_upload, upload_help
 
 
 class ExpectedStateMixin(forms.Form):
@@ -21,7 +22,16 @@ class ExpectedStateMixin(forms.Form):
     Every form that takes a step on a dossier (staff and citizen) carries it.
     """
 
-    expected_state = forms.ChoiceField(choices=DossierState.choices, widget=forms.HiddenInput)
+    expected_state = forms.ChoiceField(
+        label=_("Page"),
+        choices=DossierState.choices,
+        widget=forms.HiddenInput,
+        # Only a page too old, or tampered with, lacks it: say so in the user's words.
+        error_messages={
+            "required": _("This form had expired: check the details and send it again."),
+            "invalid_choice": _("This form had expired: check the details and send it again."),
+        },
+    )
 
 
 class StepForm(ExpectedStateMixin):
@@ -117,7 +127,9 @@ class RelayedAnswerForm(StepForm):
     other = MultipleFileField(
         label=_("Other documents"),
         required=False,
-        help_text=_("Scanned at the counter: PDF, JPEG or PNG. You may choose several files."),
+        help_text=format_lazy(
+            "{} {}", upload_help(ALL_TYPES, each=True), _("You may choose several files.")
+        ),
     )
 
     def __init__(self, *args, **kwargs):
@@ -134,7 +146,7 @@ class RelayedAnswerForm(StepForm):
                     widget=forms.ClearableFileInput(
                         attrs={"accept": ",".join(document.accepted_types)}
                     ),
-                    help_text=", ".join(TYPE_NAMES[t] for t in document.accepted_types),
+                    help_text=upload_help(document.accepted_types),
                 )
         self.order_fields(["comment", *self.required_documents, "other"])
 
@@ -149,7 +161,7 @@ class RelayedAnswerForm(StepForm):
         others = []
         for uploaded in cleaned.get("other") or []:
             try:
-                others.append(inspect_upload(uploaded, list(TYPE_NAMES)))
+                others.append(inspect_upload(uploaded, list(ALL_TYPES)))
             except forms.ValidationError as error:
                 for message in error.messages:
                     self.add_error("other", f"{uploaded.name}: {message}")
@@ -196,7 +208,7 @@ class HandOverForm(StepForm):
     authorisation = forms.FileField(
         label=_("The applicant's signed authorisation"),
         required=False,
-        help_text=_("For a proxy only. Scanned at the counter: PDF, JPEG or PNG."),
+        help_text=format_lazy("{} {}", _("For a proxy only."), upload_help()),
     )
 
     def __init__(self, *args, **kwargs):
@@ -211,7 +223,7 @@ class HandOverForm(StepForm):
         uploaded = cleaned.get("authorisation")
         if uploaded and cleaned.get("collector") == Collector.PROXY:
             try:
-                cleaned["authorisation"] = inspect_upload(uploaded, list(TYPE_NAMES))
+                cleaned["authorisation"] = inspect_upload(uploaded, list(ALL_TYPES))
             except forms.ValidationError as error:
                 self.add_error("authorisation", error)
         else:
@@ -325,7 +337,7 @@ class ObjectionForm(StepForm):
         label=_("Document given by the objector (optional)"),
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(objections.ACCEPTED_TYPES)}),
-        help_text=", ".join(TYPE_NAMES[t] for t in objections.ACCEPTED_TYPES),
+        help_text=upload_help(objections.ACCEPTED_TYPES),
     )
 
     def __init__(self, *args, **kwargs):
@@ -392,7 +404,7 @@ class DocumentsForm(forms.Form):
                 label=document.name,
                 required=document.mandatory,
                 widget=forms.ClearableFileInput(attrs={"accept": accept}),
-                help_text=", ".join(TYPE_NAMES[t] for t in document.accepted_types),
+                help_text=upload_help(document.accepted_types),
             )
 
     def clean(self):

@@ -42,7 +42,6 @@ written are counted afterwards.
 
 import contextlib
 import datetime
-import functools
 import io
 import logging
 import os
@@ -68,7 +67,6 @@ from django.test import Client, override_settings
 from django.test.client import encode_multipart
 from django.urls import reverse
 from django.utils import timezone
-from PIL import Image
 
 # Read only (how many jobs wait, when each ran): nothing here enqueues but gup.jobs.enqueue.
 from rq.job import Job
@@ -79,8 +77,8 @@ from gup.accounts.models import User
 from gup.private_redis import PrivateRedis
 from gup.roles import Role
 from gup.sms.backends.console import SEPARATOR
-from services.models import FieldKind, Office, Service
-from workflows import messages, outbox, uploads
+from services.models import Office, Service
+from workflows import messages, outbox
 from workflows.actions import perform
 from workflows.calendar import OFFICE_TIME_ZONE
 from workflows.deadlines import is_working_day
@@ -94,6 +92,13 @@ from workflows.models import (
     OutboxMessage,
     OutboxState,
     PaymentMethod,
+)
+from workflows.sample_data import (
+    FIRST_NAMES,
+    LAST_NAMES,
+    answers_for,
+    file_for,
+    inspected_file_for,
 )
 from workflows.states import INSTITUTION_STEPS, DossierState
 
@@ -299,29 +304,6 @@ RECENT_DAYS = 45
 SERVICE_WEIGHTS = {"laissez-passer": 40, "passport": 25, "building-permit": 20, "land-title": 15}
 OFFICE_CLERKS = {"GIT": "clerk.gitega", "NGO": "clerk.ngozi"}
 OFFICE_WEIGHTS = {"GIT": 60, "NGO": 40}
-FIRST_NAMES = (
-    "Aline",
-    "Jean-Bosco",
-    "Gloriose",
-    "Pacifique",
-    "Divine",
-    "Emmanuel",
-    "Claudine",
-    "Léonidas",
-    "Espérance",
-    "Ferdinand",
-)
-LAST_NAMES = (
-    "Ndayishimiye",
-    "Nshimirimana",
-    "Uwimana",
-    "Niyonzima",
-    "Irakoze",
-    "Hakizimana",
-    "Bizimana",
-    "Ndikumana",
-    "Nkurunziza",
-)
 PHONE_PREFIXES = ("79", "71", "72", "61", "68", "69")
 LANGUAGES = (("rn", 70), ("fr", 25), ("en", 5))
 #: The steps the institution's officer takes; the office's clerk takes the others, answering
@@ -339,29 +321,6 @@ COMMENTS = {
     "reject": "La parcelle se trouve dans une zone humide protégée.",
     "withdraw": "Le citoyen n'a plus besoin du document.",
 }
-ANSWERS = {
-    "plot_number": "GTG/MGR/{n:04d}",
-    "plot_location": "Gitega, zone Magarama, quartier Nyabiharage, avenue de la Poste",
-    "colline": "Magarama, commune de Gitega",
-    "profession": "Enseignante",
-    "previous_passport_number": "",
-    "purpose": "Visite familiale",
-}
-_MINIMAL_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
-
-
-@functools.cache
-def _photo() -> bytes:
-    """An identity photo's size in pixels (240 x 320), as a PNG."""
-    image = Image.linear_gradient("L").resize((240, 320)).convert("RGB")
-    buffer = io.BytesIO()
-    image.save(buffer, "PNG")
-    return buffer.getvalue()
 
 
 @dataclass
@@ -385,7 +344,9 @@ class _Clock:
 def build(count: int, rng: random.Random, say) -> dict:
     """Load the catalogue and the demo accounts, and walk ``count`` dossiers through their lives."""
     # A scratch database: the demo accounts' public password harms nobody here.
-    call_command("load_demo", allow_production=True, stdout=io.StringIO(), verbosity=0)
+    call_command(
+        "load_demo", allow_production=True, no_dossiers=True, stdout=io.StringIO(), verbosity=0
+    )
     services = {service.code: service for service in Service.objects.all()}
     offices = {office.code: office for office in Office.objects.filter(code__in=OFFICE_CLERKS)}
     staff = _Staff.load()
@@ -510,9 +471,9 @@ def _walk(plan: _Plan, number: int, staff: _Staff, clock: _Clock, rng, real_now)
         filing_key=uuid.uuid4(),
         service=service,
         applicant=_applicant(plan.office, number, rng),
-        answers=_answers(service, number, timezone.localdate()),
+        answers=answers_for(service, number, timezone.localdate()),
         documents={
-            document: _inspected(document)
+            document: inspected_file_for(document)
             for document in service.documents.order_by("position")
             if document.mandatory
         },
@@ -559,37 +520,6 @@ def _applicant(office: Office, number: int, rng: random.Random) -> dict:
         "applicant_commune": commune,
         "language": _weighted(rng, LANGUAGES),
     }
-
-
-def _answers(service: Service, number: int, today: datetime.date) -> dict:
-    """Acceptable answers to the service's questions, as ``Dossier.answers`` stores them."""
-    answers = {}
-    for field in service.fields.all():
-        if field.kind == FieldKind.CHOICE:
-            answers[field.code] = field.choices[number % len(field.choices)]["value"]
-        elif field.kind == FieldKind.INTEGER:
-            answers[field.code] = max(field.min_value or 1, min(field.max_value or 10**6, 120))
-        elif field.kind == FieldKind.DATE:
-            days = (field.min_value or 0) + 14
-            answers[field.code] = (today + datetime.timedelta(days=days)).isoformat()
-        elif field.kind == FieldKind.YES_NO:
-            answers[field.code] = "yes"
-        else:
-            text = ANSWERS.get(field.code, "Parcelle 12, colline Magarama").format(n=number)
-            if text or field.required:
-                answers[field.code] = (text or "-")[: field.max_value]
-    return answers
-
-
-def _file_for(document) -> tuple[str, bytes]:
-    if "application/pdf" in document.accepted_types:
-        return f"{document.code}.pdf", _MINIMAL_PDF
-    return f"{document.code}.png", _photo()
-
-
-def _inspected(document) -> uploads.InspectedUpload:
-    name, content = _file_for(document)
-    return uploads.inspect_upload(SimpleUploadedFile(name, content), document.accepted_types)
 
 
 def _payment(dossier, number: int) -> dict:
@@ -858,11 +788,11 @@ def _filing_body(service: Service, commune, today: datetime.date) -> tuple[bytes
         "applicant-applicant_commune": str(commune.pk),
         "applicant-language": "rn",
     }
-    for code, answer in _answers(service, 0, today).items():
+    for code, answer in answers_for(service, 0, today).items():
         data[f"answer-{code}"] = str(answer)
     for document in service.documents.all():
         if document.mandatory:
-            data[f"document-{document.code}"] = SimpleUploadedFile(*_file_for(document))
+            data[f"document-{document.code}"] = SimpleUploadedFile(*file_for(document))
     return encode_multipart(BOUNDARY, data), key
 
 

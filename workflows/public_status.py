@@ -13,14 +13,17 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Case, F, OuterRef, Subquery, When
 from django.utils.translation import gettext as _
 from django_ratelimit import ALL
 from django_ratelimit.core import get_usage
 
-from gup.formatting import day, moment, money
+from gup.formatting import day, moment
+from services import payment_instructions
 from workflows import clock, tracking
 from workflows.history_display import describe
-from workflows.models import Dossier
+from workflows.messages.base import office_place
+from workflows.models import Dossier, HistoryEntry
 from workflows.states import WAITING_FOR_CITIZEN_STATES
 from workflows.states import DossierState as S
 
@@ -54,6 +57,9 @@ class PublicStatus:
     timeline: tuple[TimelineStep, ...]
     #: The day the clock stopped while the office waits for the citizen (None: running).
     paused_since: object = None
+    #: When the citizen's answer (a correction, the information asked) was received, until the
+    #: office or the institution takes the next step (None otherwise).
+    answer_received_at: object = None
 
 
 def _when(value, write=day) -> str:
@@ -61,8 +67,12 @@ def _when(value, write=day) -> str:
     return write(value) if value else _("a date still to be set")
 
 
-def what_to_do(dossier) -> str:
-    """What the citizen must do next, in plain words, for the dossier's state."""
+def what_to_do(dossier, *, on_their_page: bool = False) -> str:
+    """What the citizen must do next, in plain words, for the dossier's state.
+
+    ``on_their_page``: read on the applicant's own dossier page (account or link), where what
+    is asked, the decision's reasons and the letter are shown, rather than on /track/ or by SMS.
+    """
     office = str(dossier.office)
     state = dossier.state
     if state == S.DRAFT:
@@ -72,17 +82,18 @@ def what_to_do(dossier) -> str:
             "Nothing for now: the office checks that your dossier is complete. If anything is "
             "missing, this page will say so: check it again with your tracking number."
         )
+    if state in (S.RETURNED, S.INFORMATION_REQUESTED) and on_their_page:
+        return _(
+            "Read what is asked above and answer online with “Answer”, or go to %(office)s."
+        ) % {"office": office}
     if state == S.RETURNED:
         return _(
             "The office returned your dossier for correction. Open it with your link or your "
             "account to read what to correct and answer online, or go to %(office)s."
         ) % {"office": office}
     if state == S.AWAITING_PAYMENT:
-        amount = money(dossier.amount_due())
-        return _(
-            "Pay the fee of %(amount)s at %(office)s (cash or bank) or by mobile money, and keep "
-            "the receipt."
-        ) % {"amount": amount, "office": office}
+        how = payment_instructions.for_dossier(dossier)
+        return payment_instructions.sentence(how) + " " + _("Keep the receipt.")
     if state in (S.FORWARDED, S.IN_REVIEW):
         return _("Nothing for now: the institution that decides is examining your dossier.")
     if state == S.INFORMATION_REQUESTED:
@@ -95,21 +106,36 @@ def what_to_do(dossier) -> str:
     if state in (S.APPROVED, S.ISSUED):
         return _(
             "Your request was approved. The document is being prepared: this page will say when "
-            "it is ready to collect. Check it again with your tracking number."
-        )
+            "it is ready to collect at %(place)s. Check it again with your tracking number."
+        ) % {"place": collection_place(dossier.office)}
     if state == S.READY_FOR_COLLECTION:
-        return _("Your document is ready. Collect it at %(office)s with your national ID card.") % {
-            "office": office
+        return _("Your document is ready. Collect it at %(place)s with your national ID card.") % {
+            "place": collection_place(dossier.office)
         }
     if state in (S.REJECTED, S.CLOSED):
-        return _("Your request was refused. Ask %(office)s for the written reasons.") % {
-            "office": office
-        }
+        if on_their_page:
+            return _(
+                "Your request was refused. Read the reasons below and download the decision "
+                "letter. No need to travel to %(office)s."
+            ) % {"office": office}
+        return _(
+            "Your request was refused. The reasons are in the decision letter: open your dossier "
+            "with your account or your link to read them and download the letter, or get it "
+            "here with a code sent to your phone. No need to travel to %(office)s."
+        ) % {"office": office}
     if state == S.COLLECTED:
         return _("You have collected your document. Nothing more to do.")
     if state == S.WITHDRAWN:
         return _("This request was withdrawn. Nothing more to do.")
     return _("This application was abandoned before it was sent.")
+
+
+def collection_place(office) -> str:
+    """Where and when to collect: the office, its address and opening hours where known."""
+    place = office_place(office)
+    if office.opening_hours:
+        place = _("%(place)s (open %(hours)s)") % {"place": place, "hours": office.opening_hours}
+    return place
 
 
 def _scheduled_step_text(dossier, office: str) -> str:
@@ -134,6 +160,41 @@ def _scheduled_step_text(dossier, office: str) -> str:
     return text
 
 
+#: The events that bring the citizen's answer back to whoever asked.
+ANSWERS = ("resubmit", "provide_information")
+
+
+def answer_received_at(dossier):
+    """When the citizen's answer arrived, while it is the dossier's latest step; else None.
+
+    The latest change of state tells: once the office or the institution moves the dossier on
+    (starts checking it again, claims it, decides...), the answer is history like the rest.
+    """
+    latest = (
+        dossier.history.exclude(from_state=F("to_state"))
+        .order_by("-position")
+        .values("kind", "at")
+        .first()
+    )
+    return latest["at"] if latest and latest["kind"] in ANSWERS else None
+
+
+def with_answer_received(dossiers):
+    """``dossiers`` annotated with ``answer_received_at`` (``answer_received_at`` for each, in
+    the same query): a list of dossiers says it too."""
+    latest = (
+        HistoryEntry.objects.filter(dossier=OuterRef("pk"))
+        .exclude(from_state=F("to_state"))
+        .order_by("-position")
+    )
+    return dossiers.annotate(
+        latest_move_kind=Subquery(latest.values("kind")[:1]),
+        latest_move_at=Subquery(latest.values("at")[:1]),
+    ).annotate(
+        answer_received_at=Case(When(latest_move_kind__in=ANSWERS, then=F("latest_move_at")))
+    )
+
+
 def public_status(dossier, *, with_comments: bool = False) -> PublicStatus:
     """The reduced view of a dossier. ``with_comments`` only for the applicant themselves."""
     entries = dossier.history.public().order_by("position")
@@ -147,8 +208,9 @@ def public_status(dossier, *, with_comments: bool = False) -> PublicStatus:
         due_date=dossier.due_date,
         is_overdue=dossier.is_overdue,
         is_paused=dossier.state in WAITING_FOR_CITIZEN_STATES,
-        next_step=what_to_do(dossier),
+        next_step=what_to_do(dossier, on_their_page=with_comments),
         paused_since=clock.paused_since(dossier),
+        answer_received_at=answer_received_at(dossier),
         timeline=tuple(
             TimelineStep(
                 at=entry.at,

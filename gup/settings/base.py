@@ -2,9 +2,9 @@
 
 from pathlib import Path
 
-import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from gup.settings.databases import databases
 from gup.settings.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -34,10 +34,11 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, with Kirundi for a visitor who names none of our languages (gup/languages.py).
+    "gup.languages.LocaleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -64,13 +65,16 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'gup.sqlite3'}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
-    )
-}
+# The primary, an optional read replica for reporting reads, and PgBouncer in transaction mode
+# (gup/settings/databases.py; the router is gup/db_routers.py).
+DATABASE_POOLER = env_str("DATABASE_POOLER", "")
+DATABASES, GUP_REPORTING_DATABASE = databases(
+    env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'gup.sqlite3'}"),
+    env_str("DATABASE_REPLICA_URL", ""),
+    conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+    pooler=DATABASE_POOLER,
+)
+DATABASE_ROUTERS = ["gup.db_routers.ReportingRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -91,6 +95,8 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
 # Languages. Kirundi is not one of Django's languages: gup.accounts.apps registers its LANG_INFO.
+# LANGUAGE_CODE is the back office's language and the fallback of texts sent without one; a
+# citizen whose cookie and browser name none of these languages sees Kirundi (gup/languages.py).
 LANGUAGE_CODE = "fr"
 LANGUAGES = [
     ("rn", _("Kirundi")),
@@ -113,11 +119,27 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Files served at the site's root by whitenoise: /favicon.ico, which browsers ask for on a first
+# visit whatever the page links (pages link its hashed copy, static/root/favicon.ico). Without a
+# hash in its name it gets a long cache of its own rather than whitenoise's minute.
+WHITENOISE_ROOT = BASE_DIR / "gup" / "static" / "root"
+FAVICON_MAX_AGE = 365 * 24 * 3600
+
+
+def _favicon_cache(headers, path, url):
+    if url == "/favicon.ico":
+        headers["Cache-Control"] = f"max-age={FAVICON_MAX_AGE}, public"
+
+
+WHITENOISE_ADD_HEADERS_FUNCTION = _favicon_cache
 
 # Uploaded documents live outside the static tree and are only served through a view that checks
 # who is asking (workflows.views.attachments).
 UPLOAD_ROOT = Path(env_str("UPLOAD_ROOT", str(VAR_DIR / "uploads")))
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+# An uploaded image whose longer side exceeds this many pixels is downscaled before it is stored
+# (workflows/uploads.py); 0 keeps every size.
+UPLOAD_IMAGE_MAX_SIDE = env_int("UPLOAD_IMAGE_MAX_SIDE", 2000)
 # Documents GUP issues (receipts, letters, permits: workflows.documents), rendered once and kept.
 DOCUMENT_ROOT = Path(env_str("DOCUMENT_ROOT", str(VAR_DIR / "documents")))
 # The public address printed in documents' QR codes and links: scheme and host only.

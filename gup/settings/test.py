@@ -30,6 +30,12 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 DATABASES["default"]["TEST"] = {  # noqa: F405
     "NAME": os.environ.get("GUP_TEST_DATABASE_NAME", f"test_gup_{os.getpid()}")
 }
+# A read replica that is the test database itself (TEST: MIRROR, no second server), so that the
+# routing of reporting reads can be tested (tests/test_read_replica.py). Reporting reads stay on
+# the primary unless a test says otherwise: a mirror read from another connection does not see
+# what a test wrote inside its own transaction.
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
+GUP_REPORTING_DATABASE = "default"
 
 # Tests serve static files through the finders; nothing is collected.
 STATIC_ROOT = None

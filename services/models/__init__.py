@@ -1,5 +1,6 @@
 from services.models.geography import Commune, Office, Province
 from services.models.institution import Institution
+from services.models.payment_channel import MOBILE_MONEY, PaymentChannel, PaymentOperator
 from services.models.routing import RoutingRule
 from services.models.service import (
     FieldKind,
@@ -14,7 +15,10 @@ __all__ = [
     "FieldKind",
     "IssuedDocumentTemplate",
     "Institution",
+    "MOBILE_MONEY",
     "Office",
+    "PaymentChannel",
+    "PaymentOperator",
     "Province",
     "RequiredDocument",
     "RoutingRule",

@@ -91,7 +91,8 @@ def test_clerk_files_and_forwards_officer_approves_clerk_sees_decision(page, liv
         fill_answer(page, spec)
     for document in service.documents.all():
         page.set_input_files(f"#id_document-{document.code}", files=[sample_file(document)])
-    page.click("text=File the dossier")
+    with page.expect_navigation():  # sent with XMLHttpRequest and a progress bar: wait for it
+        page.click("text=File the dossier")
 
     dossier = Dossier.objects.get()
     assert dossier.tracking_number.startswith("GIT-")

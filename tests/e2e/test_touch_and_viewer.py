@@ -197,3 +197,37 @@ def test_the_counter_steps_are_touch_targets_with_their_errors_shown(
                             page.locator("form.stack button.primary").click()
                         assert page.locator(".error-summary li").count(), (step, page.url)
                 assert_focus_ring(page)
+
+
+def test_every_citizen_page_is_made_of_touch_targets_in_kirundi(
+    page, live_server, transactional_db
+):
+    """The pages a citizen sees, signed in and reading Kirundi, on a phone and a desktop."""
+    from django.test import Client
+
+    from tests.test_page_weight import citizen_page_urls
+
+    citizen = UserFactory(username="aline", first_name="Aline", last_name="Ndayishimiye")
+    client = Client()
+    client.force_login(citizen)
+    page.context.add_cookies(
+        [
+            {
+                "name": "sessionid",
+                "value": client.cookies["sessionid"].value,
+                "url": live_server.url,
+            },
+            {"name": "django_language", "value": "rn", "url": live_server.url},
+        ]
+    )
+    urls = citizen_page_urls(citizen)
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 800})
+        for url in urls:
+            page.goto(live_server.url + url)
+            assert page.locator("html").get_attribute("lang") == "rn", url
+            measured, small = too_small(page)
+            assert not small, (width, url, small)
+            choices = page.evaluate(CHOICE_LABELS)
+            assert all(label["height"] >= MIN_PX for label in choices), (width, url, choices)
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, (width, url)

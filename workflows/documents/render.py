@@ -15,6 +15,9 @@
 - Each PDF stream is compressed once (``_compressing_streams_once``): for PDF/A, pydyf
   compressed every stream (the fonts, the page, the colour profile) a second time to hash the
   file for its identifier.
+- The user agent style sheet is WeasyPrint's without its footnote and note rules
+  (``user_agent_css``): documents have neither, and those rules gave every element five
+  pseudo-element styles to build at every render.
 """
 
 import contextlib
@@ -22,6 +25,7 @@ import ctypes.util
 import functools
 import gc
 import logging
+import re
 import threading
 from pathlib import Path
 from typing import NamedTuple
@@ -41,6 +45,8 @@ logger = logging.getLogger(__name__)
 
 class Engine(NamedTuple):
     weasyprint: object
+    #: ``weasyprint.HTML`` with our user agent style sheet (``user_agent_css``).
+    html: type
     fetcher: type
     #: The one instance the renders use (under ``_lock``): building a fetcher (urllib's
     #: opener and its nine handlers) took 0.5 ms, at every render.
@@ -56,6 +62,7 @@ def engine() -> Engine:
     """WeasyPrint, imported and set up once per process."""
     import weasyprint
     from PIL import ImageFile
+    from weasyprint.css.counters import CounterStyle
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
@@ -90,8 +97,19 @@ def engine() -> Engine:
         for name in ("fonts.css", "document.css", "certificate.css")
     ]
     finisher = _streams_compressed_once()
+    # Its @counter-style rules go to a collection of their own, as WeasyPrint's did when it
+    # parsed them first (the documents count with WeasyPrint's, ``_ua_counter_style``).
+    user_agent = weasyprint.CSS(string=user_agent_css(), counter_style=CounterStyle())
+
+    class DocumentHTML(weasyprint.HTML):
+        # A WeasyPrint method, not its API: should it be renamed, WeasyPrint's own style sheet
+        # applies again, and documents render as before, only slower.
+        def _ua_stylesheets(self, forms=False):
+            return [user_agent]
+
     return Engine(
         weasyprint,
+        DocumentHTML,
         ProjectFilesOnly,
         url_fetcher,
         stylesheets[:2],
@@ -99,6 +117,26 @@ def engine() -> Engine:
         font_config,
         finisher,
     )
+
+
+#: The rules of WeasyPrint's user agent style sheet for footnotes and notes (``::footnote-call``,
+#: ``::note-marker``...): one line each, every one a pseudo-element of every element.
+NOTE_RULE = re.compile(r"^::(footnote|note)-[a-z]+ *\{[^}]*\}\n", re.MULTILINE)
+
+
+def user_agent_css() -> str:
+    """WeasyPrint's user agent style sheet (``html5_ua.css``) without its footnote and note rules.
+
+    They apply to every element: WeasyPrint built five pseudo-element styles per element of
+    every document, a few percent of each render, for footnotes and notes that no template
+    has (``float: footnote``). Every other rule, ``@page`` areas included, stays as it is.
+    """
+    from weasyprint.html import UA
+
+    css, dropped = NOTE_RULE.subn("", UA)
+    if not dropped:
+        logger.warning("WeasyPrint's user agent style sheet has no footnote rules any more.")
+    return css
 
 
 def harfbuzz_subset_installed() -> bool:
@@ -130,9 +168,9 @@ def render_pdf(html: str, *, archival: bool = False, framed: bool = False) -> by
 def _write_pdf(html: str, archival: bool, framed: bool = False) -> bytes:
     # A function of its own: once it returns, nothing of the render is referenced any more,
     # so the collection that follows frees all of it.
-    weasyprint, _, url_fetcher, stylesheets, framed_stylesheets, font_config, finisher = engine()
+    _, html_class, _, url_fetcher, stylesheets, framed_stylesheets, font_config, finisher = engine()
     html = without_direction_controls(html)
-    document = weasyprint.HTML(string=html, base_url=ASSETS.as_uri() + "/", url_fetcher=url_fetcher)
+    document = html_class(string=html, base_url=ASSETS.as_uri() + "/", url_fetcher=url_fetcher)
     return document.write_pdf(
         stylesheets=framed_stylesheets if framed else stylesheets,
         font_config=font_config,

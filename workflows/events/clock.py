@@ -14,21 +14,11 @@ from workflows import permissions as may
 from workflows.events.base import Event
 from workflows.exceptions import TransitionRefused
 from workflows.models import DeadlineExtension
+from workflows.states import UNDECIDED_STATES
 from workflows.states import DossierState as S
 
 #: Filed and not decided yet: the expected date still means something.
-RUNNING_STATES = (
-    S.SUBMITTED,
-    S.INTAKE,
-    S.RETURNED,
-    S.AWAITING_PAYMENT,
-    S.FORWARDED,
-    S.IN_REVIEW,
-    S.INFORMATION_REQUESTED,
-    S.INSPECTION,
-    S.PUBLIC_NOTICE,
-    S.APPOINTMENT,
-)
+RUNNING_STATES = tuple(state for state in UNDECIDED_STATES if state != S.DRAFT)
 
 
 class ExtendDeadline(Event):

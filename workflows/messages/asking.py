@@ -8,6 +8,7 @@ where to read it whole; the email carries it in full.
 from django.utils.translation import gettext as _
 
 from gup.formatting import money
+from services import payment_instructions
 from services.translated import localized
 from workflows.documents.contents.requests import (
     ANSWER_WITH_ACCOUNT,
@@ -31,17 +32,22 @@ from workflows.messages.sms import fit
 
 
 def payment_requested(inputs: Inputs) -> Composed:
-    """The amount due, and the two ways to pay: at the office, or by mobile money quoting the
-    tracking number as the reference."""
+    """The amount due and how to pay it, from the catalogue's payment channels
+    (``services.payment_instructions``): mobile money and bank with the number to pay to and
+    the tracking number as the reference, or cash at the office."""
     dossier = inputs.dossier
     number = dossier.tracking_number
     amount = money(dossier.amount_due())
+    how = payment_instructions.for_dossier(dossier)
 
     def sms(office):
-        return _(
-            "Dossier %(number)s: pay %(amount)s at %(office)s or by Lumicash or EcoCash with the "
-            "reference %(number)s. Keep the receipt."
-        ) % {"number": number, "amount": amount, "office": office}
+        return (
+            _("Dossier %(number)s:") % {"number": number}
+            + " "
+            + payment_instructions.sentence(how, office=office)
+            + " "
+            + _("Keep the receipt.")
+        )
 
     office = dossier.office.name
     return Composed(
@@ -54,11 +60,7 @@ def payment_requested(inputs: Inputs) -> Composed:
                 "of %(amount)s."
             )
             % {"service": dossier.service.name, "number": number, "amount": amount},
-            _(
-                "Pay at %(office)s, in cash or by bank, or by mobile money (Lumicash or EcoCash) "
-                "giving the reference %(number)s."
-            )
-            % {"office": office, "number": number},
+            payment_instructions.sentence(how),
             _(
                 "Pay only this amount, and keep the receipt: it proves that you paid. Nobody may "
                 "ask you to pay it again."

@@ -86,8 +86,8 @@ def rejected(inputs: Inputs) -> Composed:
             inputs.name,
             str(REJECTED) % {"institution": institution_name(dossier)},
             f"{REASONS}:\n{reasons}",
-            _("The decision letter is at %(office)s: ask there if you want the decision explained.")
-            % {"office": office},
+            where(office),
+            _("Ask at %(office)s if you want the decision explained.") % {"office": office},
             str(NEXT_FILE_AGAIN),
         ),
     )
@@ -110,4 +110,8 @@ def _where_to_read(access: str, office: str) -> str:
         }
     if access == LINK:
         return _("Read the decision letter with your link or at %(office)s.") % {"office": office}
-    return _("Read the decision letter at %(office)s.") % {"office": office}
+    # Filed at the counter, no account: /track/ opens the letter with a code sent to the phone.
+    return _(
+        "Download the decision letter at %(url)s with a code sent to this phone, or get it at "
+        "%(office)s."
+    ) % {"url": public_url(track_path()), "office": office}

@@ -2,6 +2,7 @@
 
 from django.shortcuts import redirect, render
 
+from gup.db_routers import reporting_view
 from gup.roles import Role
 from workflows import tracking
 from workflows.models import Dossier
@@ -12,6 +13,7 @@ from workflows.views.paging import keyset_page
 auditor_required = requires_role({Role.AUDITOR})
 
 
+@reporting_view  # reads from the replica, when one is configured
 @auditor_required
 def dossiers(request):
     """Every filed dossier, latest filed first (``dossier_by_filing``), paged by keyset."""

@@ -90,6 +90,7 @@ def start(request, service_code):
             "form": form,
             "forms": [form],
             "drafts": drafts.order_by("-updated_at"),
+            "progress": progress(service, online.OFFICE),
         },
         status=400 if form.errors else 200,
     )
@@ -135,6 +136,18 @@ def step_title(step: str, pages: int) -> str:
             return _("Your request")
         return _("Your request (%(number)s of %(pages)s)") % {"number": number, "pages": pages}
     return str(STEP_TITLES[step])
+
+
+def progress(service, step: str) -> dict:
+    """Where ``step`` stands in the service's online form: its number, the total and every
+    step's title, the current one marked (``citizen/includes/progress.html``)."""
+    steps = online.steps_for(service)
+    pages = len(online.question_pages(service))
+    return {
+        "number": steps.index(step) + 1,
+        "total": len(steps),
+        "steps": [(step_title(each, pages), each == step) for each in steps],
+    }
 
 
 def _page_codes(dossier, step) -> list[str]:
@@ -235,8 +248,8 @@ def step(request, public_id, step):
             "forms": [form],
             "step": step,
             "title": step_title(step, len(online.question_pages(dossier.service))),
-            "number": index + 1,
-            "total": len(steps),
+            "service": dossier.service,
+            "progress": progress(dossier.service, step),
             "previous": steps[index - 1] if index else None,
             "back_to_check": back_to_check,
             "resume_link": resume_link(request, dossier),
@@ -309,6 +322,8 @@ def check(request, dossier, actor, *, status=200):
             "problems": online.problems_before_submit(dossier),
             "resume_link": resume_link(request, dossier),
             "title": step_title(online.CHECK, 0),
+            "service": dossier.service,
+            "progress": progress(dossier.service, online.CHECK),
         },
         status=status,
     )

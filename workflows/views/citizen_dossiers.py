@@ -7,10 +7,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gup.sms.masking import mask_phone
-from workflows import actions, citizen_access, events, online, public_status
+from services import payment_instructions
+from workflows import actions, citizen_access, citizen_files, events, online, public_status
 from workflows.citizen_access import held_or_owned, held_tokens, offered_by_phone, resume_link
 from workflows.documents import handing
 from workflows.exceptions import ActionError, DossierConflict
+from workflows.models import Decision
 from workflows.states import DossierState as S
 from workflows.tracking import is_valid, normalize
 from workflows.views.citizen import citizen_dossier, refused
@@ -20,11 +22,11 @@ from workflows.views.refusals import show_refusal, too_many_attempts
 
 def my_dossiers(request):
     """The signed-in citizen's dossiers, and those this browser holds a link for."""
-    dossiers = (
+    dossiers = public_status.with_answer_received(
         held_or_owned(request.user, held_tokens(request))
         .select_related("service", "office")
-        .order_by("-created_at")[:100]
-    )
+        .order_by("-created_at")
+    )[:100]
     return render(
         request,
         "citizen/my_dossiers.html",
@@ -37,6 +39,8 @@ def follow(request, public_id):
     if dossier.state == S.DRAFT:
         return redirect("citizen_step", public_id=public_id, step=online.resume_step(dossier))
     available = events.available_steps(dossier, actor)[0]
+    documents = handing.issued(dossier)
+    decision = Decision.objects.filter(dossier=dossier).first()
     return render(
         request,
         "citizen/follow.html",
@@ -45,11 +49,24 @@ def follow(request, public_id):
             "status": public_status.public_status(dossier, with_comments=True),
             "can_answer": any(event.answered_by_citizen for event in available),
             "can_withdraw": any(event.name == "withdraw" for event in available),
-            "attachments": dossier.attachments.select_related("document"),
-            "documents": handing.issued(dossier),
+            "sent_files": citizen_files.sent_files(dossier),
+            "documents": documents,
+            "decision": decision,
+            "letter": decision and _decision_letter(documents),
+            "how": (
+                payment_instructions.for_dossier(dossier)
+                if dossier.state == S.AWAITING_PAYMENT
+                else None
+            ),
             "resume_link": resume_link(request, dossier),
         },
     )
+
+
+def _decision_letter(documents):
+    """The latest decision letter still valid, if it has been printed yet."""
+    letters = [d for d in documents if d.kind == "decision_letter" and not d.is_revoked]
+    return letters[-1] if letters else None
 
 
 def answer(request, public_id):

@@ -8,7 +8,7 @@ from services.answers import AnswersForm
 from services.models import Office
 from workflows.events.base import COMMENT_MAX_LENGTH
 from workflows.forms import DocumentsForm, ExpectedStateMixin
-from workflows.uploads import TYPE_NAMES, inspect_upload
+from workflows.uploads import ALL_TYPES, inspect_upload, upload_help
 
 
 class OfficeChoiceField(forms.ModelChoiceField):
@@ -61,7 +61,7 @@ class AnswerForm(ExpectedStateMixin, DocumentsForm):
         self.fields["other"] = forms.FileField(
             label=_("Another document"),
             required=False,
-            help_text=", ".join(TYPE_NAMES.values()),
+            help_text=upload_help(),
         )
         self.fields["comment"] = forms.CharField(
             label=event.citizen_comment_label or event.comment_label,
@@ -75,7 +75,7 @@ class AnswerForm(ExpectedStateMixin, DocumentsForm):
         cleaned = super().clean()
         if cleaned.get("other"):
             try:
-                cleaned["other"] = inspect_upload(cleaned["other"], list(TYPE_NAMES))
+                cleaned["other"] = inspect_upload(cleaned["other"], list(ALL_TYPES))
             except ValidationError as error:
                 self.add_error("other", error)
         return cleaned

@@ -7,26 +7,24 @@ holds, or the SMS code typed on /track/). Anyone else gets a 404, whether the do
 or not.
 """
 
-from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from workflows import actions, citizen_access, events
+from workflows import citizen_access, citizen_files, events
 from workflows import permissions as may
 from workflows.actors import Actor
 from workflows.documents import issuing, kinds
 from workflows.documents.contents import Occasion
-from workflows.exceptions import ActionError
 from workflows.forms import RevokeDocumentForm, step_form
 from workflows.models import Dossier
 from workflows.views.access import staff_required
 from workflows.views.citizen import citizen_dossier
 from workflows.views.dossiers import visible_dossier
 from workflows.views.files import private_file, private_pdf
-from workflows.views.refusals import show_refusal
+from workflows.views.reasoned import reasoned_step
 
 PDF = "application/pdf"
 
@@ -51,10 +49,19 @@ def citizen_document(request, public_id, number):
         dossier = get_object_or_404(Dossier, public_id=public_id)
     else:
         dossier, _actor = citizen_dossier(request, public_id)
-    document = get_object_or_404(dossier.documents, number=number)
+    # A revoked document is listed as revoked, never handed out again: it no longer holds.
+    document = get_object_or_404(dossier.documents, number=number, revoked_at__isnull=True)
     return private_file(
         issuing.stored_file(document), filename=document.file_name, content_type=PDF
     )
+
+
+def citizen_file(request, public_id, stored_name):
+    """A file the citizen sent (``workflows.citizen_files``), downloaded: from their account or
+    the resume link this browser holds. Anyone else, or a file that is not theirs, gets a 404."""
+    dossier, _actor = citizen_dossier(request, public_id)
+    sent = get_object_or_404(citizen_files.citizens_files(dossier), stored_name=stored_name)
+    return private_file(sent.path, filename=sent.original_name, content_type=sent.content_type)
 
 
 @staff_required
@@ -85,30 +92,14 @@ def revoke(request, tracking_number, number):
     if not may.supervisor_handling(dossier, Actor.for_user(request.user)):
         raise Http404
     form = RevokeDocumentForm(request.POST if request.method == "POST" else None)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                actions.perform(
-                    dossier.pk,
-                    "revoke_document",
-                    request.user,
-                    comment=form.cleaned_data["reason"],
-                    number=document.number,
-                )
-            except ActionError as error:
-                status = show_refusal(request, error)
-            else:
-                messages.success(
-                    request,
-                    _("Document %(number)s is revoked: every check now says so.")
-                    % {"number": document.number},
-                )
-                return redirect("dossier_detail", tracking_number=dossier.tracking_number)
-    return render(
+    return reasoned_step(
         request,
-        "dossiers/revoke.html",
-        {"dossier": dossier, "document": document, "form": form, "forms": [form]},
-        status=status,
+        dossier,
+        "revoke_document",
+        form,
+        template="dossiers/revoke.html",
+        context={"document": document},
+        done=_("Document %(number)s is revoked: every check now says so.")
+        % {"number": document.number},
+        number=document.number,
     )

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from gup.db_routers import reporting_view
 from gup.roles import Role
 from workflows import actions, assignment, supervision
 from workflows.actors import Actor
@@ -52,6 +53,7 @@ def assignees(actor, people) -> list:
     ]
 
 
+@reporting_view  # its GET reads from the replica, when one is configured
 @supervisor_required
 @require_http_methods(["GET", "POST"])
 def overview(request):

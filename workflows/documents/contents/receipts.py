@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gup.formatting import day, moment, money
+from services import payment_instructions
 from workflows.documents import labels
 from workflows.documents.bilingual import both, both_of
 from workflows.documents.contents.base import Contents, status_page_address
@@ -37,6 +38,13 @@ def filing_receipt(dossier, occasion, language) -> Contents:
             else both_of(language, TO_PAY, amount=lambda: money(fee - paid))
         )
         facts.append((both_of(language, labels.PAYMENT), payment))
+        if paid < fee:
+            # Built in each language: the amount is written the way that language writes money.
+            def how_to_pay():
+                how = payment_instructions.for_dossier(dossier, amount_bif=fee - paid)
+                return payment_instructions.sentence(how)
+
+            facts.append((both_of(language, HOW_TO_PAY), both(language, how_to_pay)))
     track_url = status_page_address()
     follow = both_of(language, HOW_TO_FOLLOW, url=track_url, number=dossier.tracking_number)
     # The status page with the tracking number filled in: the citizen adds four digits.
@@ -52,6 +60,7 @@ def filing_receipt(dossier, occasion, language) -> Contents:
 NO_FEE = gettext_lazy("No fee")
 PAID = gettext_lazy("Paid: %(amount)s")
 TO_PAY = gettext_lazy("To pay at the office: %(amount)s")
+HOW_TO_PAY = gettext_lazy("How to pay")
 HOW_TO_FOLLOW = gettext_lazy(
     "Keep this receipt. To follow your dossier, open %(url)s and enter the tracking number "
     "%(number)s, or ask at the office."

@@ -1,8 +1,9 @@
-"""Load the map, the catalogue and one demo account per role, for a first look.
+"""Load the map, the catalogue, the demo accounts and the demo dossiers, for a first look.
 
-Idempotent: running it again reloads the fixtures and resets the demo accounts (and their
-password) to what is written here. Refuses to run without DEBUG: a known password must never
-reach a production database.
+Idempotent: running it again reloads the fixtures, resets the demo accounts (and their
+password) to what is written here, and creates no dossier that is already there
+(``workflows.demo``; ``--no-dossiers`` skips them). Refuses to run without DEBUG: a known
+password must never reach a production database.
 """
 
 from django.conf import settings
@@ -14,7 +15,10 @@ from django.utils.translation import gettext as _
 from gup.accounts.models import User
 from gup.roles import Role
 from services.models import Institution, Office
+from workflows import demo
+from workflows.states import FINAL_STATES, DossierState
 
+STATE_ORDER = {state: position for position, state in enumerate(DossierState.values)}
 DEMO_PASSWORD = "gup-demo-2026"  # public on purpose: printed by the command, DEBUG only
 
 #: username, role, office code, institution code, extra fields.
@@ -27,6 +31,13 @@ DEMO_ACCOUNTS = [
         "GIT",
         None,
         {"first_name": "Pascal", "last_name": "Ndayishimiye"},
+    ),
+    (
+        "clerk2.gitega",
+        Role.CLERK,
+        "GIT",
+        None,
+        {"first_name": "Fabrice", "last_name": "Manirakiza"},
     ),
     ("clerk.ngozi", Role.CLERK, "NGO", None, {"first_name": "Diane", "last_name": "Irakoze"}),
     (
@@ -44,11 +55,25 @@ DEMO_ACCOUNTS = [
         {"first_name": "Chantal", "last_name": "Hakizimana"},
     ),
     (
+        "officer2.urbanism",
+        Role.OFFICER,
+        None,
+        "urbanism",
+        {"first_name": "Sandrine", "last_name": "Ntakirutimana"},
+    ),
+    (
         "officer.migration",
         Role.OFFICER,
         None,
         "migration",
         {"first_name": "Jean", "last_name": "Bizimana"},
+    ),
+    (
+        "supervisor.migration",
+        Role.MINISTRY_SUPERVISOR,
+        None,
+        "migration",
+        {"first_name": "Gaspard", "last_name": "Ciza"},
     ),
     (
         "officer.land",
@@ -81,9 +106,14 @@ class Command(BaseCommand):
             action="store_true",
             help="Run even though DEBUG is off. The demo accounts share a public password.",
         )
+        parser.add_argument(
+            "--no-dossiers",
+            action="store_true",
+            help="Load the catalogue and the accounts only, without the demo dossiers.",
+        )
 
     @no_translations  # console output for developers, in one language
-    def handle(self, *args, allow_production=False, **options):
+    def handle(self, *args, allow_production=False, no_dossiers=False, **options):
         if not settings.DEBUG and not allow_production:
             raise CommandError(
                 _(
@@ -96,6 +126,8 @@ class Command(BaseCommand):
             call_command("loaddata", "geography", "catalogue", verbosity=options["verbosity"])
             users = [self._demo_user(*account) for account in DEMO_ACCOUNTS]
         self._print_table(users)
+        if not no_dossiers:
+            self._print_dossiers(demo.load())
 
     def _demo_user(self, username, role, office_code, institution_code, extra):
         office = Office.objects.get(code=office_code) if office_code else None
@@ -120,6 +152,7 @@ class Command(BaseCommand):
         return user
 
     def _print_table(self, users):
+        headers = (_("username"), _("role"), _("scope"), _("admin site"))
         rows = [
             (
                 user.username,
@@ -129,7 +162,42 @@ class Command(BaseCommand):
             )
             for user in users
         ]
-        headers = (_("username"), _("role"), _("scope"), _("admin site"))
+        self._table(headers, rows)
+        message = _("Password for every demo account: %(password)s") % {"password": DEMO_PASSWORD}
+        self.stdout.write(self.style.SUCCESS(message))
+
+    def _print_dossiers(self, loaded):
+        self.stdout.write("")
+        if not loaded.created:
+            self.stdout.write(f"Demo dossiers: all {loaded.skipped} are there already.")
+            return
+        finished = [dossier for dossier in loaded.created if dossier.state in FINAL_STATES]
+        open_dossiers = [dossier for dossier in loaded.created if dossier.state not in FINAL_STATES]
+        headers = ("tracking number", "service", "office", "state", "held by")
+        rows = [
+            (
+                dossier.tracking_number or "(draft)",
+                dossier.service.code,
+                dossier.office.code,
+                dossier.state,
+                demo.holder(dossier),
+            )
+            # In the lifecycle's order: from the office's in-tray to the result to collect.
+            for dossier in sorted(open_dossiers, key=lambda dossier: STATE_ORDER[dossier.state])
+        ]
+        self._table(headers, rows)
+        endings = {}
+        for dossier in finished:
+            endings[dossier.state] = endings.get(dossier.state, 0) + 1
+        summary = ", ".join(f"{count} {state}" for state, count in sorted(endings.items()))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{len(loaded.created)} demo dossiers created: {len(open_dossiers)} open "
+                f"(above) and {len(finished)} finished long ago ({summary or 'none'})."
+            )
+        )
+
+    def _table(self, headers, rows):
         widths = [max(len(row[i]) for row in [headers, *rows]) for i in range(len(headers))]
 
         def line(cells):
@@ -142,5 +210,3 @@ class Command(BaseCommand):
         for row in rows:
             self.stdout.write(line(row))
         self.stdout.write("")
-        message = _("Password for every demo account: %(password)s") % {"password": DEMO_PASSWORD}
-        self.stdout.write(self.style.SUCCESS(message))
