@@ -61,9 +61,9 @@ def test_a_transition_called_outside_the_action_layer_is_refused(personas):
 
 TRANSITION_NAMES = {event.name for event in events.transition_events()}
 ENGINE = {ROOT / "workflows" / "actions.py", *(ROOT / "workflows" / "events").glob("*.py")}
-#: Synthetic rows for a benchmark, inserted and rolled back: the one place a state is written
-#: directly, on purpose, to build a million dossiers in minutes.
-BENCHMARK = ROOT / "workflows" / "management" / "commands" / "benchmark_queues.py"
+#: Synthetic dossiers for measuring at scale: the one place a state is written directly, on
+#: purpose (by COPY), to build a million dossiers in minutes.
+BENCHMARK = ROOT / "workflows" / "scale" / "generate.py"
 
 
 def _source_files():

@@ -1,6 +1,7 @@
 """Search, filters and bounded counts of the staff queues (``workflows.queue_search``)."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -179,7 +180,7 @@ def test_the_tabs_and_the_pager_carry_the_filters(
     monkeypatch.setattr(paging, "PAGE_SIZE", 1)
     page = get(clerk_client, COUNTER, q="ndayishimiye", show="to-check").content.decode()
     assert "?show=all&amp;q=ndayishimiye" in page
-    assert "?show=to-check&amp;page=2&amp;q=ndayishimiye" in page
+    assert re.search(r"\?show=to-check&amp;after=[0-9-]+%2C[0-9]+&amp;q=ndayishimiye", page)
     assert 'name="show" value="to-check"' in page
 
 

@@ -6,12 +6,13 @@ shows them.
 """
 
 import datetime
+import functools
 from dataclasses import dataclass
 
 from django.utils import timezone
 
 from workflows.clock import no_answer_since
-from workflows.deadlines import working_days_between
+from workflows.deadlines import is_working_day
 from workflows.events.filing import Resubmit
 from workflows.events.review import ProvideInformation
 from workflows.states import FINAL_STATES, WAITING_FOR_CITIZEN_STATES, DossierState
@@ -41,6 +42,30 @@ class QueueRow:
     no_answer_since: datetime.date | None = None
     #: At the office, the officer who holds it at the institution, or "".
     officer: str = ""
+
+
+@functools.cache
+def _year_prefix(year: int) -> tuple[int, ...]:
+    """Working days of ``year`` up to each day of it: ``[n]`` counts days 1..n of the year."""
+    counts, day = [0], datetime.date(year, 1, 1)
+    while day.year == year:
+        counts.append(counts[-1] + is_working_day(day))
+        day += datetime.timedelta(days=1)
+    return tuple(counts)
+
+
+def _working_days_to(day: datetime.date) -> int:
+    """Working days from 1 January 2000 up to ``day`` included (negative before)."""
+    years = range(2000, day.year) if day.year >= 2000 else range(day.year, 2000)
+    full = sum(_year_prefix(year)[-1] for year in years)
+    within = _year_prefix(day.year)[day.timetuple().tm_yday]
+    return full + within if day.year >= 2000 else within - full
+
+
+def working_days_between(start: datetime.date, end: datetime.date) -> int:
+    """``workflows.deadlines.working_days_between``, in constant time per row: a queue shows
+    dossiers filed years ago, and counting their days one by one cost 40 ms a row."""
+    return _working_days_to(end) - _working_days_to(start)
 
 
 def queue_row(dossier, *, at_institution: bool, today: datetime.date) -> QueueRow:

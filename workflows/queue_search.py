@@ -180,9 +180,11 @@ class QueueSearch(forms.Form):
         if data.get("province"):
             queryset = queryset.filter(office__province_id=data["province"])
         if data["overdue"]:
-            # A dossier waiting for the citizen is not late: its clock is paused.
+            # A dossier waiting for the citizen is not late: its clock is paused. Drafts are
+            # named too (they are never late) so that PostgreSQL reads the open dossiers'
+            # partial index (``dossier_office_open``) instead of ten years of finished ones.
             queryset = queryset.filter(due_date__lt=timezone.localdate()).exclude(
-                state__in=[*FINAL_STATES, *WAITING_FOR_CITIZEN_STATES]
+                state__in=[DossierState.DRAFT, *FINAL_STATES, *WAITING_FOR_CITIZEN_STATES]
             )
         holder = data.get("holder")
         if holder:

@@ -49,11 +49,42 @@ class DossierQuerySet(models.QuerySet):
             .values("kind")[:1]
         )
         return (
-            self.select_related("service", "office", "institution", "officer", "clerk")
-            .exclude(state=DossierState.DRAFT)
+            self.select_related("service", "office", "officer", "clerk")
+            .only(*QUEUE_COLUMNS)
+            # Never filed (drafts, expired or withdrawn drafts): no number, nothing to handle.
+            .filter(tracking_number__isnull=False)
             .annotate(last_step=Subquery(last_step))
         )
 
+
+#: The columns a queue row reads (``workflows.queue_rows``, ``includes/dossier_table.html``): not
+#: the services' descriptions in three languages, nor the staff's password hashes.
+QUEUE_COLUMNS = (
+    "tracking_number",
+    "state",
+    "service_id",
+    "office_id",
+    "institution_id",
+    "officer_id",
+    "clerk_id",
+    "applicant_first_name",
+    "applicant_last_name",
+    "submitted_at",
+    "due_date",
+    "answer_by",
+    "clock_paused_at",
+    "service__name_fr",
+    "service__name_rn",
+    "service__name_en",
+    "service__fee_bif",
+    "office__name",
+    "office__code",
+    *(
+        f"{who}__{f}"
+        for who in ("officer", "clerk")
+        for f in ("first_name", "last_name", "username")
+    ),
+)
 
 #: The counter's tabs, first the work the clerk must act on: key → (label, filter).
 COUNTER_TABS = {

@@ -15,6 +15,9 @@ from workflows.states import (
     DossierState,
 )
 
+#: Not open work: never filed, or finished. The open tabs' partial indexes leave these out.
+NOT_OPEN_STATES = [DossierState.DRAFT, *FINAL_STATES]
+
 
 class Channel(models.TextChoices):
     ONLINE = "online", _("Online")
@@ -179,6 +182,36 @@ class Dossier(DossierLifecycle):
                 fields=["institution", "due_date", "id"],
                 condition=Q(officer__isnull=True),
                 name="dossier_institution_unassigned",
+            ),
+            # The tabs of open work ("to check", "at the institution"...), several states each:
+            # without these, the planner walks the whole scope in due order and discards the
+            # finished dossiers, most of a scope after a few years.
+            models.Index(
+                fields=["office", "due_date", "id"],
+                condition=~Q(state__in=NOT_OPEN_STATES),
+                name="dossier_office_open",
+            ),
+            models.Index(
+                fields=["institution", "due_date", "id"],
+                condition=~Q(state__in=NOT_OPEN_STATES),
+                name="dossier_institution_open",
+            ),
+            # The tabs' counts under "unassigned": the dossiers nobody holds, by state.
+            models.Index(
+                fields=["office", "state"],
+                condition=Q(clerk__isnull=True),
+                name="dossier_office_unassigned_st",
+            ),
+            models.Index(
+                fields=["institution", "state"],
+                condition=Q(officer__isnull=True),
+                name="dossier_inst_unassigned_st",
+            ),
+            # The auditor's list, latest filed first; drafts have no filing time.
+            models.Index(
+                fields=["submitted_at", "id"],
+                condition=Q(submitted_at__isnull=False),
+                name="dossier_by_filing",
             ),
             models.Index(fields=["applicant_account", "-created_at"], name="dossier_citizen_list"),
             models.Index(fields=["state", "created_at"], name="dossier_state_age"),

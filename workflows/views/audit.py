@@ -8,7 +8,7 @@ from workflows import tracking
 from workflows.models import Dossier
 from workflows.queue_rows import queue_rows
 from workflows.views.access import requires_role
-from workflows.views.paging import page_of
+from workflows.views.paging import keyset_page
 
 auditor_required = requires_role({Role.AUDITOR})
 
@@ -16,11 +16,18 @@ auditor_required = requires_role({Role.AUDITOR})
 @reporting_view  # reads from the replica, when one is configured
 @auditor_required
 def dossiers(request):
+    """Every filed dossier, latest filed first (``dossier_by_filing``), paged by keyset."""
     wanted = tracking.normalize(request.GET.get("number", ""))
     visible = Dossier.objects.visible_to(request.user).for_queue()
     if wanted and visible.filter(tracking_number=wanted).exists():
         return redirect("dossier_detail", tracking_number=wanted)
-    page = page_of(visible.order_by("-submitted_at", "-id"), request.GET.get("page"))
+    page = keyset_page(
+        visible.filter(submitted_at__isnull=False),
+        "submitted_at",
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
+        descending=True,
+    )
     return render(
         request,
         "audit/dossiers.html",

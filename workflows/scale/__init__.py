@@ -1,0 +1,1 @@
+"""Realistic synthetic dossiers, and measuring the site over them."""
