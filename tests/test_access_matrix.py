@@ -19,11 +19,9 @@ administrators get in; everyone else is sent to the admin's sign-in page.
 
 import os
 import re
-import uuid
 from types import SimpleNamespace
 
 import pytest
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -444,4 +442,99 @@ def test_every_persona_gets_what_is_declared_from_every_url(
             for method in ("GET", "POST"):
                 row = " ".join(f"{p}={observed[(method, p)]}" for p in PERSONAS)
                 print(f"{name:32} {method:4} {row}")
+    assert not problems, "\n".join(problems)
+
+
+# --- /admin/: Django's admin and the RQ dashboard, one rule -----------------------------------
+
+#: Values for the admin's URL arguments: ids that may or may not exist; the rule is the same.
+ADMIN_ARGUMENTS = {
+    "app_label": "workflows",
+    "object_id": "1",
+    "id": "1",
+    "content_type_id": "1",
+    "url": "nothing-here",
+    "token": "not-the-token",
+    "queue_index": "0",
+    "scheduler_index": "0",
+    "connection_index": "0",
+    "job_id": "no-such-job",
+    "result_id": "no-such-result",
+    "key": "no-such-worker",
+    "scheduler_name": "no-such-scheduler",
+    "cron_job_name": "no-such-job",
+}
+#: Open to everyone: the admin's own sign-in and sign-out pages.
+ADMIN_OPEN = {"admin:login", "admin:logout"}
+#: The RQ statistics, JSON for monitoring: 401 without an administrator's session or the token.
+ADMIN_JSON = {"django_rq:home_json", "admin:django_rq_home_json"}
+NON_ADMINISTRATORS = tuple(p for p in PERSONAS if p != "administrator")
+
+
+def admin_urls():
+    """(name, URL) of every route under /admin/, its arguments filled in."""
+    for route, name in walk(get_resolver().url_patterns):
+        if not route.startswith("admin/") or name in ADMIN_OPEN:
+            continue
+        # Routes and regular expressions alike; reverse() cannot fill an optional group.
+        url = re.sub(r"\(\?P<(\w+)>[^)]*\)\??", lambda m: ADMIN_ARGUMENTS[m[1]], route)
+        url = re.sub(r"<(?:[^>:]+:)?([^>]+)>", lambda m: ADMIN_ARGUMENTS[m[1]], url)
+        url = "/" + re.sub(r"[\^$]", "", url).replace("/?", "/").replace("\\", "")
+        yield name or route, url
+
+
+@pytest.mark.django_db
+def test_only_administrators_get_into_the_admin_and_the_rq_dashboard(personas):
+    """Every non-administrator persona is sent to the admin's sign-in page, by GET and POST,
+    and nothing changes; the administrator gets in. To keep the test fast, each route is tried
+    by the anonymous visitor and by two other personas in turn (every persona meets a fifth of
+    the routes, and the admin's index all of them)."""
+    users = {
+        "citizen_a": personas.citizen,
+        "citizen_b": personas.other_citizen,
+        "resume_holder": personas.other_citizen,
+        "clerk_x": personas.clerk_gitega,
+        "supervisor_x": personas.supervisor_gitega,
+        "clerk_y": personas.clerk_ngozi,
+        "officer_p": personas.officer_land_registry,
+        "supervisor_p": personas.supervisor_urbanism,
+        "officer_q": personas.officer_urbanism,
+        "auditor": personas.auditor,
+        "administrator": personas.administrator,
+    }
+    browsers = {"anonymous": Client()}
+    for persona, user in users.items():
+        browsers[persona] = Client()
+        browsers[persona].force_login(user)
+    problems = []
+    urls = list(admin_urls())
+    assert len(urls) > 50, "the admin's and the RQ dashboard's routes are walked"
+    everybody = [(method, p) for method in ("GET", "POST") for p in NON_ADMINISTRATORS]
+    for i, (name, url) in enumerate(urls):
+        tries = (
+            everybody
+            if url == "/admin/"
+            else [
+                ("GET", "anonymous"),
+                ("POST", "anonymous"),
+                ("GET", NON_ADMINISTRATORS[1 + i % 10]),
+                ("POST", NON_ADMINISTRATORS[1 + (i + 5) % 10]),
+            ]
+        )
+        for method, persona in tries:
+            before = footprint()
+            response = request(browsers[persona], method, url)
+            target = response.headers.get("Location", "").split("?")[0]
+            refused = response.status_code == 302 and target == ADMIN_SIGN_IN
+            if name in ADMIN_JSON:
+                refused = refused or response.status_code == 401
+            if not refused:
+                problems.append(f"{method} {url} ({name}) as {persona}: {response.status_code}")
+            if footprint() != before:
+                problems.append(f"{method} {url} ({name}) as {persona} changed data")
+    # The administrator gets in (the deep pages with made-up ids are the admin's business).
+    for url in ("/admin/", "/admin/rq/", "/admin/workflows/dossier/", "/admin/accounts/user/"):
+        response = request(browsers["administrator"], "GET", url)
+        if response.status_code != 200:
+            problems.append(f"GET {url} as administrator: {response.status_code}")
     assert not problems, "\n".join(problems)
