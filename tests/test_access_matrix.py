@@ -445,6 +445,36 @@ def test_every_persona_gets_what_is_declared_from_every_url(
     assert not problems, "\n".join(problems)
 
 
+#: Writes tried with a complete, valid body by everyone who may not (nothing changes) and, last,
+#: by the last of those who may (the history grows: the body was good enough to write).
+WRITES = {
+    "dossier_add_note": ({"note": "Seen at the counter."}, (*OFFICE_X, *INSTITUTION_P)),
+    "dossier_document_revoke": ({"reason": "Printed with a typing error."}, SUPERVISORS),
+    # The scenario's dossier is past forwarding: nobody may reverse its payment any more.
+    "dossier_payment_reverse": ({"reason": "Recorded on the wrong dossier."}, ()),
+}
+
+
+@pytest.mark.django_db
+def test_a_complete_post_from_who_may_not_write_changes_nothing(
+    personas, django_capture_on_commit_callbacks
+):
+    s = build_scenario(personas, django_capture_on_commit_callbacks)
+    problems = []
+    for name, (body, allowed) in WRITES.items():
+        url = url_of(name, s)
+        browsers = clients(s)
+        for persona in [p for p in PERSONAS if p not in allowed] + list(allowed[-1:]):
+            before = footprint()
+            response = browsers[persona].post(url, body, REMOTE_ADDR=fresh_address())
+            changed = footprint() != before
+            if changed != (persona in allowed):
+                problems.append(f"POST {url} ({name}) as {persona}: changed={changed}")
+            if persona not in allowed and outcome_of(response) == OK:
+                problems.append(f"POST {url} ({name}) as {persona}: 200 for a refused write")
+    assert not problems, "\n".join(problems)
+
+
 # --- /admin/: Django's admin and the RQ dashboard, one rule -----------------------------------
 
 #: Values for the admin's URL arguments: ids that may or may not exist; the rule is the same.
