@@ -221,7 +221,11 @@ EXPECTED = {
         staff_only(BAD_REQUEST, *OFFICE_X, clerk_y=NOT_FOUND),
     ),
     "dossier_assign": expect(staff_only(OK, *SUPERVISORS), staff_only(BAD_REQUEST, *SUPERVISORS)),
-    "dossier_payment_reverse": expect(dossier_staff(OK), dossier_staff(BAD_REQUEST)),
+    # Its office's supervisor only; others who see the dossier are refused the page itself.
+    "dossier_payment_reverse": expect(
+        dossier_staff(FORBIDDEN, supervisor_x=OK),
+        dossier_staff(FORBIDDEN, supervisor_x=BAD_REQUEST),
+    ),
     "dossier_document_revoke": expect(
         staff_only(OK, *SUPERVISORS, others=NOT_FOUND),
         staff_only(BAD_REQUEST, *SUPERVISORS, others=NOT_FOUND),
@@ -452,6 +456,11 @@ WRITES = {
     "dossier_document_revoke": ({"reason": "Printed with a typing error."}, SUPERVISORS),
     # The scenario's dossier is past forwarding: nobody may reverse its payment any more.
     "dossier_payment_reverse": ({"reason": "Recorded on the wrong dossier."}, ()),
+    # Only the applicant withdraws (last: the dossier is then withdrawn).
+    "citizen_withdraw": (
+        {"comment": "I no longer need it.", "expected_state": S.PUBLIC_NOTICE},
+        ("citizen_a",),
+    ),
 }
 
 
