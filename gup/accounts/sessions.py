@@ -15,7 +15,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import PasswordChangeView, redirect_to_login
@@ -120,7 +120,7 @@ def account(request):
 def sign_out_everywhere(request):
     _staff_only(request.user)
     user = request.user
-    type(user).objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+    get_user_model().objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
     security_log.record("signed_out_everywhere", request, user=user.pk)
     logout(request)
     messages.success(request, _("You are signed out on every device and browser."))
