@@ -89,9 +89,12 @@ def test_a_staff_session_ends_after_12_hours_however_busy(clerk_gitega):
 @pytest.mark.django_db
 def test_an_idle_admin_is_sent_to_the_admin_sign_in(administrator):
     browser = Client()
-    assert browser.post(
-        "/admin/login/", {"username": "admin", "password": PASSWORD, "next": "/admin/"}
-    ).status_code == 302
+    assert (
+        browser.post(
+            "/admin/login/", {"username": "admin", "password": PASSWORD, "next": "/admin/"}
+        ).status_code
+        == 302
+    )
     shift(browser, SEEN_AT, 31)
 
     response = browser.get("/admin/")
@@ -163,7 +166,11 @@ def test_changing_the_password_keeps_this_session_and_ends_the_others(clerk_gite
     ("form", "field", "message"),
     [
         (
-            {"old_password": "not-it", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+            {
+                "old_password": "not-it",
+                "new_password1": NEW_PASSWORD,
+                "new_password2": NEW_PASSWORD,
+            },
             "old_password",
             "Your old password was entered incorrectly",
         ),

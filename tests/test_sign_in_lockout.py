@@ -211,6 +211,10 @@ def test_citizen_phone_numbers_and_emails_are_masked_in_the_log(english, caplog)
     assert 'event=sign_in_failed page=/account/sign-in/ who="s***@example.bi" ip=10.0.0.7' in lines
     assert "88 77" not in caplog.text and "887766" not in caplog.text
     assert "someone@" not in caplog.text
+    # What axes keeps of the failed form: neither the number typed nor the password.
+    kept = " ".join(AccessAttempt.objects.values_list("post_data", flat=True))
+    assert "wrong" not in kept and "887766" not in kept and "88 77" not in kept
+    assert "someone" not in kept
 
 
 @pytest.mark.django_db

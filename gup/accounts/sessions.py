@@ -120,7 +120,9 @@ def account(request):
 def sign_out_everywhere(request):
     _staff_only(request.user)
     user = request.user
-    get_user_model().objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+    get_user_model().objects.filter(pk=user.pk).update(
+        session_generation=F("session_generation") + 1
+    )
     security_log.record("signed_out_everywhere", request, user=user.pk)
     logout(request)
     messages.success(request, _("You are signed out on every device and browser."))
