@@ -10,4 +10,5 @@ class AccountsConfig(AppConfig):
         from gup import languages
 
         languages.register_kirundi()
-        from gup import checks  # noqa: F401  (registers the system checks)
+        # The system checks; the security log's listeners to failed and locked-out sign-ins.
+        from gup import checks, security_log  # noqa: F401

@@ -3,6 +3,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from gup.roles import INSTITUTION_ROLES, OFFICE_ROLES, Role
@@ -38,6 +39,10 @@ class User(AbstractUser):
     #: dossiers filed with that number are not offered to the account.
     phone_verified_at = models.DateTimeField(
         _("phone number confirmed at"), null=True, blank=True, editable=False
+    )
+    #: Raised by "Sign out everywhere": every session signed in before no longer matches.
+    session_generation = models.PositiveIntegerField(
+        _("session generation"), default=0, editable=False
     )
 
     class Meta:
@@ -77,6 +82,20 @@ class User(AbstractUser):
             before = type(self).objects.filter(pk=self.pk).values_list("phone", flat=True).first()
             if before != self.phone:
                 self.phone_verified_at = None
+
+    def _get_session_auth_hash(self, secret=None):
+        """What each session keeps to prove it is still valid (Django compares it on every
+        request): the password hash, as in Django, so a password change ends the other sessions,
+        and ``session_generation``, so "Sign out everywhere" ends them all. At generation 0 it
+        is Django's own hash: the sessions open before this existed stay open."""
+        if not self.session_generation:
+            return super()._get_session_auth_hash(secret=secret)
+        return salted_hmac(
+            "gup.accounts.User.session",
+            f"{self.password}:{self.session_generation}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     @property
     def has_verified_phone(self) -> bool:

@@ -24,7 +24,6 @@ from workflows import actions, public_status
 from workflows.citizen_access import offered_by_phone
 from workflows.exceptions import ActionError
 
-SIGN_IN_GROUP = "gup.sign_in"
 CODE_GROUP = public_status.CODE_GROUP
 #: At most this many dossiers are offered for linking on one page.
 LINK_AT_ONCE = 50
@@ -75,13 +74,11 @@ def sign_up(request):
 
 
 def sign_in(request):
-    if public_status.is_locked_out(request, SIGN_IN_GROUP):
-        return render(request, "citizen/too_many_attempts.html", status=429)
+    """Repeated failures lock the account and the address out for a while, as on the staff
+    sign-in: django-axes counts them (gup.accounts.lockout) and answers with its own page."""
     form = SignInForm(request, request.POST if request.method == "POST" else None)
-    if request.method == "POST":
-        if form.is_valid():
-            return _signed_in(request, form.user)
-        public_status.record_failure(request, SIGN_IN_GROUP)
+    if request.method == "POST" and form.is_valid():
+        return _signed_in(request, form.user)
     return render(
         request,
         "accounts/sign_in.html",

@@ -24,6 +24,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_rq",
+    # Sign-in throttling: failures per account and per client address (gup/accounts/lockout.py).
+    "axes",
     "gup.accounts",
     "services",
     "workflows",
@@ -41,6 +43,13 @@ MIDDLEWARE = [
     "gup.languages.LocaleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Staff sessions end after GUP_STAFF_SESSION_IDLE_MINUTES idle, GUP_STAFF_SESSION_MAX_HOURS
+    # in all (gup/accounts/sessions.py); 403s and out-of-scope 404s are logged
+    # (gup/security_log.py).
+    "gup.accounts.sessions.StaffSessionTimeout",
+    "gup.security_log.DenialLog",
+    # Last: turns a locked-out sign-in into the "try again in N minutes" page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "gup.urls"
@@ -79,6 +88,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses any sign-in (staff, admin, citizen) while the account or the address is
+    # locked out; skips authentications without a request (tests' client.login, the shell).
+    "gup.accounts.lockout.LockoutBackend",
     # Staff and the admin site: user name and password.
     "django.contrib.auth.backends.ModelBackend",
     # The citizen sign-in page: phone number or email, however written, and password.
@@ -199,6 +211,38 @@ CACHES = {
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+# Lax: the cookies go with a link followed from elsewhere (an SMS, an email), never with a
+# cross-site form post. Secure in production (production.py).
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Citizens keep Django's two weeks (SESSION_COOKIE_AGE): their own phone, their own dossiers
+# only. Staff sessions end sooner (gup/accounts/sessions.py).
+GUP_STAFF_SESSION_IDLE_MINUTES = env_int("GUP_STAFF_SESSION_IDLE_MINUTES", 30)
+GUP_STAFF_SESSION_MAX_HOURS = env_int("GUP_STAFF_SESSION_MAX_HOURS", 12)
+
+# Sign-in lockout (django-axes, gup/accounts/lockout.py), on the staff, admin and citizen sign-in
+# pages alike: after GUP_SIGN_IN_ACCOUNT_LIMIT failures for one account (user name, or the
+# citizen's phone or email), or GUP_SIGN_IN_ADDRESS_LIMIT from one client address (higher: an
+# office's staff share one), sign-in is refused, even with the right password, until
+# GUP_SIGN_IN_COOLOFF_MINUTES have passed since the last attempt. Attempts are kept in the
+# database (admin: Axes; `manage.py axes_reset_username <name>` unlocks).
+GUP_SIGN_IN_ACCOUNT_LIMIT = env_int("GUP_SIGN_IN_ACCOUNT_LIMIT", 5)
+GUP_SIGN_IN_ADDRESS_LIMIT = env_int("GUP_SIGN_IN_ADDRESS_LIMIT", 30)
+GUP_SIGN_IN_COOLOFF_MINUTES = env_int("GUP_SIGN_IN_COOLOFF_MINUTES", 15)
+AXES_FAILURE_LIMIT = GUP_SIGN_IN_ACCOUNT_LIMIT
+AXES_COOLOFF_TIME = "gup.accounts.lockout.cool_off"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "gup.accounts.lockout.LockoutHandler"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "gup.accounts.lockout.account_key"
+AXES_CLIENT_IP_CALLABLE = "gup.accounts.lockout.client_address"
+AXES_LOCKOUT_CALLABLE = "gup.accounts.lockout.locked_out"
+# Not on success: that would also wipe the failures counted against other accounts from the
+# same address, letting anyone with one account guess the others' passwords without end.
+AXES_RESET_ON_SUCCESS = False
+# What axes keeps of a failed POST: never the password, nor the identifier typed.
+AXES_SENSITIVE_PARAMETERS = ["username", "identifier", "ip_address"]
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -224,6 +268,8 @@ LOGGING = {
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # WeasyPrint subsets fonts with fontTools, which logs every table it touches.
         "fontTools": {"level": "WARNING"},
+        # Axes logs user names and addresses in clear; gup.security logs them masked.
+        "axes": {"level": "ERROR"},
         "weasyprint.progress": {"level": "WARNING"},
     },
 }
