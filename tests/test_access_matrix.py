@@ -152,6 +152,20 @@ EXPECTED = {
     "set_language": expect(REDIRECT, REDIRECT),
     "login": expect(OK, OK),
     "logout": expect(NOT_ALLOWED, REDIRECT),
+    # A staff member's own account: every staff member, for themselves only.
+    # Citizens are told nothing is there (404); signing out everywhere ends this session too.
+    "staff_account": expect(
+        staff_only(OK, *STAFF, citizen_a=NOT_FOUND, citizen_b=NOT_FOUND),
+        staff_only(NOT_ALLOWED, *STAFF, citizen_a=NOT_ALLOWED, citizen_b=NOT_ALLOWED),
+    ),
+    "staff_change_password": expect(
+        staff_only(OK, *STAFF, citizen_a=NOT_FOUND, citizen_b=NOT_FOUND),
+        staff_only(BAD_REQUEST, *STAFF, citizen_a=NOT_FOUND, citizen_b=NOT_FOUND),
+    ),
+    "sign_out_everywhere": expect(
+        staff_only(NOT_ALLOWED, *STAFF, citizen_a=NOT_ALLOWED, citizen_b=NOT_ALLOWED),
+        staff_only(SIGN_IN, *STAFF, citizen_a=NOT_FOUND, citizen_b=NOT_FOUND),
+    ),
     "catalogue": expect(OK, OK),
     "service_detail": expect(OK, OK),
     "verify": expect(OK, OK),
@@ -310,6 +324,9 @@ def clients(s):
     for persona in PERSONAS:
         browser = Client()
         if persona in users:
+            # Read afresh: a sign-out-everywhere earlier in the matrix moved the user's session
+            # generation, which the session's check is made from.
+            users[persona].refresh_from_db()
             browser.force_login(users[persona])
         browsers[persona] = browser
     browsers["resume_holder"].get(f"/resume/{s.raw_token}/", REMOTE_ADDR=fresh_address())
