@@ -79,9 +79,7 @@ def _named_files(cursor) -> list[Path]:
     from workflows.models import Attachment, IssuedDocument, Objection
 
     named = []
-    cursor.execute(
-        f"SELECT stored_name FROM {Attachment._meta.db_table} WHERE purged_at IS NULL"
-    )
+    cursor.execute(f"SELECT stored_name FROM {Attachment._meta.db_table} WHERE purged_at IS NULL")
     named += [settings.UPLOAD_ROOT / name[:2] / name for (name,) in cursor.fetchall()]
     cursor.execute(
         f"SELECT document_stored_name FROM {Objection._meta.db_table} "
