@@ -132,6 +132,18 @@ def test_downloading_a_removed_file_says_so(purge, client, old, supervisor_giteg
         assert "removed" in text and file.sha256 in text and file.original_name in text
 
 
+def test_the_viewer_says_the_file_was_removed_instead_of_showing_it(
+    purge, client, old, supervisor_gitega
+):
+    purge()
+    client.force_login(supervisor_gitega)
+    response = client.get(reverse("dossier_attachment_view", args=[old.tracking_number, 1]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "was removed on" in page and old.attachments.first().sha256 in page
+    assert "<iframe" not in page and "<img" not in page
+
+
 def test_the_citizen_is_told_too(purge, client, old):
     purge()
     file = old.attachments.first()
