@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from workflows import messages, notifications, online, outbox, pending_uploads
+from workflows import messages, notifications, online, outbox, pending_uploads, retention
 from workflows.actions import perform
 from workflows.actors import Actor
 from workflows.digest import DIGEST_ROLES, overdue_for
@@ -132,6 +132,11 @@ def clean_up(now: datetime.datetime | None = None) -> dict[str, int]:
 def remove_stale_pending_uploads(now: datetime.datetime | None = None) -> int:
     """Remove the documents kept for counter forms never sent again, and their files."""
     return pending_uploads.purge_stale(now)
+
+
+def purge_expired_attachments(now: datetime.datetime | None = None) -> int:
+    """Remove the files of dossiers final for longer than the retention period (hashes kept)."""
+    return retention.purge(now)
 
 
 def _tell_citizen(dossier, topic: str, once_key: str) -> int:

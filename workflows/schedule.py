@@ -17,6 +17,10 @@ cron.register(periodic.clean_up, "default", cron="45 23 * * *", name="clean-up")
 cron.register(
     periodic.remove_stale_pending_uploads, "default", cron="20 * * * *", name="pending-uploads"
 )
+# 02:15 in Bujumbura: files of dossiers past the retention period (GUP_ATTACHMENT_RETENTION_DAYS).
+cron.register(
+    periodic.purge_expired_attachments, "default", cron="15 0 * * *", name="attachment-retention"
+)
 # 08:00 in Bujumbura, when a citizen reads an SMS and the office is open.
 cron.register(periodic.warn_expiring_drafts, "notifications", cron="0 6 * * *", name="drafts-warn")
 cron.register(
@@ -31,6 +35,7 @@ JOBS = {
     "expire-drafts": periodic.expire_abandoned_drafts,
     "clean-up": periodic.clean_up,
     "pending-uploads": periodic.remove_stale_pending_uploads,
+    "attachment-retention": periodic.purge_expired_attachments,
     "drafts-warn": periodic.warn_expiring_drafts,
     "collection": periodic.remind_uncollected_documents,
     "digest": periodic.send_overdue_digests,

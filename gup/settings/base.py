@@ -152,6 +152,10 @@ UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 # An uploaded image whose longer side exceeds this many pixels is downscaled before it is stored
 # (workflows/uploads.py); 0 keeps every size.
 UPLOAD_IMAGE_MAX_SIDE = env_int("UPLOAD_IMAGE_MAX_SIDE", 2000)
+# Uploaded files of a dossier final (collected, closed, withdrawn, expired) for longer than this
+# many days are removed by a scheduled job, their hashes kept (workflows/retention.py);
+# 0 keeps them.
+GUP_ATTACHMENT_RETENTION_DAYS = env_int("GUP_ATTACHMENT_RETENTION_DAYS", 10 * 365)
 # Documents GUP issues (receipts, letters, permits: workflows.documents), rendered once and kept.
 DOCUMENT_ROOT = Path(env_str("DOCUMENT_ROOT", str(VAR_DIR / "documents")))
 # The public address printed in documents' QR codes and links: scheme and host only.

@@ -8,7 +8,7 @@ written in Python show the same figure the same way: ``{{ service.fee_bif|bif }}
 
 from django import template
 
-from gup import formatting
+from gup import formatting, personal_data
 
 register = template.Library()
 
@@ -32,3 +32,6 @@ register.filter("day", _blank_stays_blank(formatting.day), expects_localtime=Tru
 register.filter("moment", _blank_stays_blank(formatting.moment), expects_localtime=True)
 register.filter("short_day", _blank_stays_blank(formatting.short_day), expects_localtime=True)
 register.filter("phone", _blank_stays_blank(formatting.phone))
+# For lists that must tell two applicants apart: "0412/***.678", "+257 79 ** ** 56".
+register.filter("masked_national_id", _blank_stays_blank(personal_data.mask_national_id))
+register.filter("masked_phone", _blank_stays_blank(personal_data.mask_phone))

@@ -20,6 +20,7 @@ from workflows.events import (
     objections,
     office,
     payments,
+    retention,
     review,
     visits,
 )
@@ -39,6 +40,7 @@ DECLARED = (
     *documents.EVENTS,
     *clock.EVENTS,
     *assignment.EVENTS,
+    *retention.EVENTS,
 )
 
 EVENTS: dict[str, Event] = {event.name: event for event in DECLARED}

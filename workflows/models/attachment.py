@@ -42,6 +42,9 @@ class Attachment(models.Model):
         related_name="+",
     )
     uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    #: The file was removed at the end of the retention period (``workflows.retention``); the
+    #: row keeps its name, size and SHA-256, so the history still says what was given.
+    purged_at = models.DateTimeField(_("file removed"), null=True, blank=True)
 
     class Meta:
         ordering = ["dossier", "uploaded_at", "id"]
@@ -50,6 +53,10 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.original_name
+
+    @property
+    def is_purged(self) -> bool:
+        return self.purged_at is not None
 
     @property
     def path(self):

@@ -23,7 +23,7 @@ from workflows.models import Dossier
 from workflows.views.access import staff_required
 from workflows.views.citizen import citizen_dossier
 from workflows.views.dossiers import visible_dossier
-from workflows.views.files import private_file, private_pdf
+from workflows.views.files import attachment_file, private_file, private_pdf
 from workflows.views.reasoned import reasoned_step
 
 PDF = "application/pdf"
@@ -61,7 +61,7 @@ def citizen_file(request, public_id, stored_name):
     the resume link this browser holds. Anyone else, or a file that is not theirs, gets a 404."""
     dossier, _actor = citizen_dossier(request, public_id)
     sent = get_object_or_404(citizen_files.citizens_files(dossier), stored_name=stored_name)
-    return private_file(sent.path, filename=sent.original_name, content_type=sent.content_type)
+    return attachment_file(request, sent)
 
 
 @staff_required

@@ -18,7 +18,7 @@ from workflows.forms import NoteForm, step_form
 from workflows.history_display import history_lines
 from workflows.models import Dossier
 from workflows.views.access import staff_required
-from workflows.views.files import VIEWABLE_TYPES, private_file, viewable_file
+from workflows.views.files import VIEWABLE_TYPES, attachment_file
 from workflows.views.objections import objections_shown
 from workflows.views.refusals import show_refusal
 
@@ -171,9 +171,7 @@ def add_note(request, tracking_number):
 def attachment(request, tracking_number, stored_name):
     dossier = visible_dossier(request, tracking_number)
     document = get_object_or_404(dossier.attachments, stored_name=stored_name)
-    return private_file(
-        document.path, filename=document.original_name, content_type=document.content_type
-    )
+    return attachment_file(request, document)
 
 
 @staff_required
@@ -182,9 +180,7 @@ def attachment_inline(request, tracking_number, stored_name):
     """The attachment shown in the browser (a PDF or an image; anything else is downloaded)."""
     dossier = visible_dossier(request, tracking_number)
     document = get_object_or_404(dossier.attachments, stored_name=stored_name)
-    return viewable_file(
-        document.path, filename=document.original_name, content_type=document.content_type
-    )
+    return attachment_file(request, document, viewable=True)
 
 
 @staff_required

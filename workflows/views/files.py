@@ -1,6 +1,7 @@
 """Serving a private file (an upload, an issued document): never cached, never sniffed."""
 
 from django.http import FileResponse, Http404, HttpResponse
+from django.template.loader import render_to_string
 
 
 def private_file(path, *, filename: str, content_type: str, inline: bool = False):
@@ -13,6 +14,23 @@ def private_file(path, *, filename: str, content_type: str, inline: bool = False
         handle, as_attachment=not inline, filename=filename, content_type=content_type
     )
     return private(response)
+
+
+def attachment_file(request, attachment, *, viewable: bool = False):
+    """An uploaded file of a dossier, or, once the retention period removed it, a page that
+    says so (410 Gone) with its name, the day and the hash kept."""
+    if attachment.is_purged:
+        body = render_to_string("dossiers/file_purged.html", {"file": attachment}, request)
+        return private(HttpResponse(body, status=410))
+    if viewable:
+        return viewable_file(
+            attachment.path,
+            filename=attachment.original_name,
+            content_type=attachment.content_type,
+        )
+    return private_file(
+        attachment.path, filename=attachment.original_name, content_type=attachment.content_type
+    )
 
 
 # The only types a browser is asked to show itself: it renders them without running anything of
