@@ -125,6 +125,7 @@ def test_downloading_a_removed_file_says_so(purge, client, old, supervisor_giteg
     purge()
     file = old.attachments.first()
     client.force_login(supervisor_gitega)
+    client.cookies["django_language"] = "en"  # the assertions are written in English
     for name in ("dossier_attachment", "dossier_attachment_inline"):
         response = client.get(reverse(name, args=[old.tracking_number, file.stored_name]))
         assert response.status_code == 410
@@ -137,6 +138,7 @@ def test_the_viewer_says_the_file_was_removed_instead_of_showing_it(
 ):
     purge()
     client.force_login(supervisor_gitega)
+    client.cookies["django_language"] = "en"  # the assertions are written in English
     response = client.get(reverse("dossier_attachment_view", args=[old.tracking_number, 1]))
     page = response.content.decode()
     assert response.status_code == 200
