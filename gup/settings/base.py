@@ -24,6 +24,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_rq",
+    # Database triggers declared on models (the append-only history), installed by migrations.
+    "pgtrigger",
     "gup.accounts",
     "services",
     "workflows",
