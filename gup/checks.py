@@ -2,7 +2,10 @@
 
 from django.core import checks
 
-from gup import database_checks  # noqa: F401  (registers the database settings' checks)
+from gup import (
+    database_checks,  # noqa: F401  (registers the database settings' checks)
+    security_headers,  # noqa: F401  (registers the Content-Security-Policy's check)
+)
 
 
 @checks.register(checks.Tags.compatibility)

@@ -60,7 +60,7 @@ def assert_safe(response):
 def test_the_policy_is_the_strict_one():
     assert VIEWING_POLICY == (
         "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; "
-        "plugin-types application/pdf; sandbox"
+        "plugin-types application/pdf; sandbox; frame-ancestors 'self'"
     )
 
 

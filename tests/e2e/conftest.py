@@ -67,10 +67,23 @@ def browser():
 
 @pytest.fixture
 def page(browser, request):
-    """A fresh page in a fresh context (no cookies shared between tests)."""
+    """A fresh page in a fresh context (no cookies shared between tests).
+
+    Whatever the Content-Security-Policy blocked on the way (an inline script or style, a
+    resource from elsewhere: gup/security_headers.py) fails the test when it ends.
+    """
     context = browser.new_context()
     context.set_default_timeout(DEFAULT_TIMEOUT_MS)
     page = context.new_page()
+    blocked = []
+    page.on(
+        "console",
+        lambda message: (
+            blocked.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
     yield page
     call = request.node.stash.get(phase_reports, {}).get("call")
     if call is not None and call.failed:
@@ -82,6 +95,8 @@ def page(browser, request):
         except Exception as error:  # noqa: BLE001  (the test's own failure matters more)
             print(f"No screenshot for {request.node.nodeid}: {error}")
     context.close()
+    if blocked:
+        pytest.fail("The Content-Security-Policy blocked:\n" + "\n".join(blocked))
 
 
 @pytest.fixture

@@ -7,10 +7,17 @@ the database breaks the chain. ``HistoryHead`` names each dossier's last row, so
 rows, or all of them, shows too. ``manage.py verify_history`` checks both.
 
 Rows are written only by ``HistoryEntry.objects.append``, with the dossier row locked.
+
+On PostgreSQL the database itself keeps it so (``Meta.triggers``, installed by migration
+0016 through django-pgtrigger): an UPDATE or DELETE of a history row is refused, whoever sends
+it (the ORM, raw SQL, psql), and a head can only move forward. The model's own refusals below
+are the first line, the triggers the last. SQLite, the embedded default for a first look, has
+no such triggers; ``verify_history`` is the check on both.
 """
 
 import json
 
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -163,6 +170,11 @@ class HistoryEntry(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["dossier", "position"], name="one_entry_per_position")
         ]
+        # TRUNCATE is left to the database's privileges: the application's role needs none, and
+        # the test runner empties tables with it between browser tests.
+        triggers = [
+            pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)
+        ]
 
     def __str__(self):
         return f"{self.dossier_id}#{self.position} {self.kind} {self.from_state}→{self.to_state}"
@@ -231,6 +243,19 @@ class HistoryHead(models.Model):
     class Meta:
         verbose_name = _("history anchor")
         verbose_name_plural = _("history anchors")
+        # A head only moves forward, with its dossier: rewinding it (to hide rows removed from
+        # the end), moving it to another dossier or removing it is refused by the database.
+        triggers = [
+            pgtrigger.Protect(name="never_removed", operation=pgtrigger.Delete),
+            pgtrigger.Protect(
+                name="only_forward",
+                operation=pgtrigger.Update,
+                condition=(
+                    pgtrigger.Q(new__position__lte=pgtrigger.F("old__position"))
+                    | pgtrigger.Q(new__dossier_id__df=pgtrigger.F("old__dossier_id"))
+                ),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.dossier_id}#{self.position}"

@@ -38,10 +38,11 @@ def attachment_file(request, attachment, *, viewable: bool = False):
 VIEWABLE_TYPES = frozenset({"application/pdf", "image/jpeg", "image/png"})
 # Nothing in the document may fetch, run or frame anything. Chromium's PDF viewer still shows a
 # PDF under ``sandbox`` (checked in tests/e2e/test_touch_and_viewer.py); ``plugin-types`` is
-# only read by older browsers.
+# only read by older browsers. Only our own viewer page may frame it, as X-Frame-Options says
+# (the site-wide policy, gup/security_headers.py, leaves a response's own policy alone).
 VIEWING_POLICY = (
     "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; "
-    "plugin-types application/pdf; sandbox"
+    "plugin-types application/pdf; sandbox; frame-ancestors 'self'"
 )
 
 
