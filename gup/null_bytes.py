@@ -17,7 +17,9 @@ def carries_nul(request) -> bool:
     """Whether the path or the query string (its names or its values) holds a NUL."""
     if NUL in request.path_info or NUL in request.path:
         return True
-    return any(NUL in key or any(NUL in value for value in values) for key, values in request.GET.lists())
+    return any(
+        NUL in key or any(NUL in value for value in values) for key, values in request.GET.lists()
+    )
 
 
 class RefuseNullBytes:
