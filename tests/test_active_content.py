@@ -17,9 +17,9 @@ from django.urls import reverse
 from PIL import Image
 from pypdf import PdfWriter
 
-from tests.factories import MINIMAL_PDF, png_bytes
-from tests.test_citizen_filing import applicant_data, draft, step_url  # noqa: F401 (fixture)
-from tests.test_counter_views import clerk_client, filing_data, only_kept_files  # noqa: F401
+from tests.factories import MINIMAL_PDF, PASSWORD, png_bytes
+from tests.test_citizen_filing import applicant_data, step_url
+from tests.test_counter_views import filing_data, only_kept_files
 from workflows import active_content
 from workflows.models import Attachment, Dossier
 from workflows.uploads import inspect_upload
@@ -121,7 +121,8 @@ ACTIVE = {
     "rich media": plain_pdf(page_extra=b"/Annots [<< /Subtype /RichMedia >>]"),
     "xml form": plain_pdf(b"/AcroForm << /Fields [] /XFA 4 0 R >>", more=[b"<< /Length 0 >>"]),
     "javascript link": plain_pdf(
-        page_extra=b"/Annots [<< /Subtype /Link /A << /S /URI /URI (  JavaScript:alert\\(1\\)) >> >>]"
+        page_extra=b"/Annots [<< /Subtype /Link /A << /S /URI"
+        b" /URI ( JavaScript:alert\\(1\\)) >> >>]"
     ),
     "file link": plain_pdf(
         page_extra=b"/Annots [<< /Subtype /Link /A << /S /URI /URI (file:///C:/x.exe) >> >>]"
@@ -279,6 +280,18 @@ def test_a_transparent_palette_png_stays_transparent():
 
 
 # --- Through the pages: a message beside the field, nothing stored -------------------------------
+
+
+@pytest.fixture
+def clerk_client(client, clerk_gitega):
+    client.login(username=clerk_gitega.username, password=PASSWORD)
+    return client
+
+
+@pytest.fixture
+def draft(client, building_permit, office_gitega):
+    client.post(reverse("citizen_start", args=[building_permit.code]), {"office": office_gitega.pk})
+    return Dossier.objects.get()
 
 
 def test_the_counter_refuses_a_pdf_with_a_script_beside_the_field_and_stores_nothing(

@@ -106,7 +106,7 @@ def _reader(content: bytes) -> PdfReader | None:
         if reader.is_encrypted:
             try:
                 opened = reader.decrypt("")
-            except Exception as error:  # noqa: BLE001 (unsupported cipher: cannot be checked)
+            except Exception as error:  # an unsupported cipher: what it holds cannot be checked
                 raise Unreadable from error
             if not opened:
                 raise Unreadable
