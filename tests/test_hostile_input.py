@@ -25,7 +25,8 @@ from hypothesis import strategies as st
 from tests.factories import MINIMAL_PDF, PASSWORD, DossierFactory, png_bytes
 from tests.test_citizen_filing import applicant_data
 from tests.test_counter_views import filing_data
-from workflows.models import Dossier
+from workflows.actions import perform
+from workflows.models import Dossier, PaymentMethod
 from workflows.views.paging import MAX_PAGE, page_number
 
 pytestmark = pytest.mark.django_db
@@ -582,31 +583,59 @@ def staff_forms(client, dossier) -> list[Form]:
 
 
 SCENARIOS = {
-    "clerk at intake": ("clerk_gitega", {"intake": True}),
-    "clerk awaiting payment": ("clerk_gitega", {"awaiting_payment": True}),
-    "clerk at collection": ("clerk_gitega", {"ready_for_collection": True}),
-    "office supervisor, paid": ("supervisor_gitega", {"forwarded": True}),
-    "officer in review": ("officer_urbanism", {"in_review": True}),
-    "officer at inspection": ("officer_urbanism", {"inspection": True}),
-    "institution supervisor in review": ("supervisor_urbanism", {"in_review": True}),
+    "clerk at intake": ("clerk_gitega", "building_permit", {"intake": True}),
+    "clerk awaiting payment": ("clerk_gitega", "passport", {"awaiting_payment": True}),
+    "clerk at collection": ("clerk_gitega", "building_permit", {"ready_for_collection": True}),
+    "office supervisor, paid": ("supervisor_gitega", "passport", {"awaiting_payment": True}),
+    "officer in review": ("officer_urbanism", "building_permit", {"in_review": True}),
+    "officer at inspection": ("officer_urbanism", "building_permit", {"inspection": True}),
+    "officer, public notice": ("officer_land_registry", "land_title", {"public_notice": True}),
+    "institution supervisor": ("supervisor_urbanism", "building_permit", {"in_review": True}),
+}
+#: A form each scenario must find, so that the crawl is known to reach it.
+MUST_FIND = {
+    "clerk at intake": "/checklist/",
+    "clerk awaiting payment": "/steps/record_payment/",
+    "clerk at collection": "/steps/hand_over/",
+    "office supervisor, paid": "/reverse/",
+    "officer in review": "/steps/schedule_inspection/",
+    "officer at inspection": "/steps/record_inspection/",
+    "officer, public notice": "/steps/record_objection/",
+    "institution supervisor": "/assign/",
+}
+OFFICERS = {
+    "building_permit": "officer_urbanism",
+    "passport": "officer_migration",
+    "land_title": "officer_land_registry",
 }
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS.keys())
-def test_every_staff_form_on_a_dossier_takes_any_text(client, personas, building_permit, scenario):
-    person_name, state = SCENARIOS[scenario]
+def test_every_staff_form_on_a_dossier_takes_any_text(client, personas, scenario):
+    person_name, service, state = SCENARIOS[scenario]
     person = getattr(personas, person_name)
-    officer = person if person_name == "officer_urbanism" else personas.officer_urbanism
     dossier = DossierFactory(
         counter=True,
-        service=building_permit,
+        service=getattr(personas, service),
         office=personas.office_gitega,
         clerk=personas.clerk_gitega,
-        officer=officer,
+        officer=getattr(personas, OFFICERS[service]),
         **state,
     )
+    if scenario == "office supervisor, paid":
+        # Paid, so that the supervisor's page offers the reversal of the payment.
+        dossier = perform(
+            dossier.pk,
+            "record_payment",
+            personas.clerk_gitega,
+            method=PaymentMethod.LUMICASH,
+            amount_bif=dossier.service.fee_bif - dossier.total_paid(),
+            reference="LC-100200",
+        )
     signed_in(client, person)
     forms = staff_forms(client, dossier)
+    assert any(MUST_FIND[scenario] in form.action for form in forms)
+    assert any("/notes/" in form.action for form in forms)
     state_before = dossier.state
 
     fuzz_forms(client, forms, max_examples=25)
