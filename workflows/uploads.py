@@ -4,11 +4,14 @@ A file is accepted only when its bytes are a PDF, a JPEG or a PNG that the servi
 that document, when it is not empty and when it is within ``UPLOAD_MAX_BYTES``. Accepted files are
 stored under a generated name below ``UPLOAD_ROOT``, outside the static tree.
 
-Images are made fit to keep before they are stored (``fit_to_keep``): a photo whose longer side
-exceeds ``UPLOAD_IMAGE_MAX_SIDE`` pixels is downscaled, in its own format, and its EXIF metadata
-(the phone's GPS position among them) is dropped once its orientation has been applied. Every
-upload path (the portal, the counter, relayed answers, hand-overs, objections) goes through
-``inspect_upload``, so none stores a 12-megapixel photo or a citizen's home coordinates.
+Files are made fit to keep before they are stored (``fit_to_keep``): every image is re-encoded
+from its pixels (so a file that is both an image and something else is kept as an image only),
+downscaled when its longer side exceeds ``UPLOAD_IMAGE_MAX_SIDE`` pixels, and its EXIF metadata
+(the phone's GPS position among them) is dropped once its orientation has been applied; a PDF
+loses whatever follows its last ``%%EOF``, and a PDF with active content (scripts, automatic
+actions, embedded files: ``workflows.active_content``) is refused. Every upload path (the portal,
+the counter, relayed answers, hand-overs, objections) goes through ``inspect_upload``, so none
+stores a 12-megapixel photo, a citizen's home coordinates or a script.
 
 ``upload_help`` is the one sentence that states, beside every upload field, what is accepted
 ("PDF, JPEG or PNG, up to 10 MB"), from the same setting the checks use.
@@ -27,8 +30,9 @@ from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps, JpegImagePlugin, UnidentifiedImageError
 
+from workflows import active_content
 from workflows.models.attachment import Attachment, generated_name
 
 TYPE_NAMES = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG"}
@@ -36,8 +40,6 @@ ALL_TYPES = tuple(TYPE_NAMES)
 #: Quality of a JPEG re-encoded on the server: a phone photo downscaled to 2000 px stays sharp
 #: (the browser sends 1600 px at 0.85 already; this only catches what it could not).
 JPEG_QUALITY = 85
-#: The EXIF tags that carry a position (GPSInfo); any of them is reason enough to re-encode.
-GPS_IFD = 0x8825
 
 
 def type_names(accepted_types) -> str:
@@ -120,6 +122,8 @@ def inspect_upload(uploaded_file, accepted_types) -> InspectedUpload:
             code="damaged",
             params={"type": TYPE_NAMES[content_type]},
         )
+    if content_type == "application/pdf":
+        _refuse_active_content(content)
     content = fit_to_keep(content, content_type)
     return InspectedUpload(
         content=content,
@@ -129,40 +133,93 @@ def inspect_upload(uploaded_file, accepted_types) -> InspectedUpload:
     )
 
 
-def fit_to_keep(content: bytes, content_type: str) -> bytes:
-    """The bytes to store for an accepted file: an image downscaled and without its metadata
-    when it needs it, anything else as it came.
+def _refuse_active_content(content: bytes) -> None:
+    """A PDF with scripts, automatic actions or embedded files is refused
+    (``workflows.active_content`` says what is looked for and why refusing, not rewriting)."""
+    try:
+        active_content.check_pdf(content)
+    except active_content.ActiveContent as error:
+        raise ValidationError(
+            _(
+                "This PDF contains active content (a script, an automatic action or an embedded "
+                "file) that could run when it is opened, so it cannot be accepted. Print it to a "
+                "new PDF or scan the paper document, then send it again."
+            ),
+            code="active_content",
+        ) from error
+    except active_content.Unreadable as error:
+        raise ValidationError(
+            _(
+                "This PDF is protected by a password, so the office could not open it. Please "
+                "send a copy without a password."
+            ),
+            code="password",
+        ) from error
 
-    An image is re-encoded, in its own format, when its longer side exceeds
-    ``UPLOAD_IMAGE_MAX_SIDE`` or when its EXIF metadata holds a GPS position. The EXIF
-    orientation is applied to the pixels first (the photo stays upright without it), then all
-    EXIF is dropped; the colour profile is kept. A small image without a position is stored
-    byte for byte, so a scan that is already fine is never recompressed.
+
+def without_trailing_bytes(content: bytes) -> bytes:
+    """A PDF up to its last ``%%EOF`` and the line end after it: whatever was appended behind
+    it (an HTML page, a ZIP archive: a polyglot) is not kept. Readers ignore it anyway."""
+    end = content.rfind(b"%%EOF") + len(b"%%EOF")
+    for line_end in (b"\r\n", b"\n", b"\r"):
+        if content.startswith(line_end, end):
+            return content[: end + len(line_end)]
+    return content[:end]
+
+
+def fit_to_keep(content: bytes, content_type: str) -> bytes:
+    """The bytes to store for an accepted file: a PDF without what follows its end, an image
+    re-encoded from its pixels, downscaled when it is too large, without its metadata.
+
+    Every image is re-encoded, in its own format, so that only the image is kept: a PNG or JPEG
+    with an HTML page, a ZIP archive or a PDF hidden in a comment, a metadata segment or after
+    its end marker (a polyglot) is stored as pixels only. The EXIF orientation is applied to the
+    pixels first (the photo stays upright without it), then all EXIF (the phone's GPS position
+    among it), comments and text chunks are dropped; the colour profile is kept. A PNG is
+    re-encoded losslessly; a JPEG that is not downscaled is re-encoded with its own
+    quantisation tables and chroma subsampling, so a scan loses nothing visible. An image whose
+    longer side exceeds ``UPLOAD_IMAGE_MAX_SIDE`` is downscaled (JPEG quality ``JPEG_QUALITY``).
     """
+    if content_type == "application/pdf":
+        return without_trailing_bytes(content)
     if content_type not in ("image/jpeg", "image/png"):
         return content
     max_side = settings.UPLOAD_IMAGE_MAX_SIDE
     with Image.open(io.BytesIO(content)) as image:
-        exif = image.getexif()
         oversized = max_side and max(image.size) > max_side
-        if not oversized and GPS_IFD not in exif:
-            return content
         image_format = image.format
         icc_profile = image.info.get("icc_profile")
+        same_tables = {}
+        if image_format == "JPEG" and not oversized:
+            same_tables = {
+                "qtables": image.quantization,
+                "subsampling": JpegImagePlugin.get_sampling(image),
+            }
         upright = ImageOps.exif_transpose(image)
-        if upright.mode == "1":
-            upright = upright.convert("L")
-        elif upright.mode not in ("L", "LA", "RGB", "RGBA", "CMYK"):
-            # A palette or 16-bit image is resampled in full colour, so that text stays smooth.
-            upright = upright.convert("RGBA" if "transparency" in image.info else "RGB")
         if oversized:
+            if upright.mode == "1":
+                upright = upright.convert("L")
+            elif upright.mode not in ("L", "LA", "RGB", "RGBA", "CMYK"):
+                # A palette or 16-bit image is resampled in full colour, so that text stays
+                # smooth.
+                upright = upright.convert("RGBA" if "transparency" in image.info else "RGB")
             upright.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+    # Only what the image needs to be drawn goes back in: not its text chunks or EXIF.
+    transparency = upright.info.get("transparency")
+    upright.info = {}
     options = {"icc_profile": icc_profile} if icc_profile else {}
     if image_format == "JPEG":
         if upright.mode not in ("L", "RGB", "CMYK"):
             upright = upright.convert("RGB")
-        options.update(quality=JPEG_QUALITY, optimize=True, progressive=True)
+        if same_tables and same_tables["subsampling"] == -1:
+            del same_tables["subsampling"]
+        if same_tables:
+            options.update(same_tables, optimize=True)
+        else:
+            options.update(quality=JPEG_QUALITY, optimize=True, progressive=True)
     else:
+        if transparency is not None and upright.mode in ("P", "L", "RGB", "I", "I;16"):
+            options["transparency"] = transparency
         options.update(optimize=True)
     buffer = io.BytesIO()
     upright.save(buffer, image_format, **options)

@@ -37,6 +37,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A NUL in the path or the query string is a 400, not a database error (gup/null_bytes.py).
+    "gup.null_bytes.RefuseNullBytes",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Content-Security-Policy, Permissions-Policy, Cross-Origin-Resource-Policy on every page
     # (after whitenoise: a static file is not a document and needs none of them).

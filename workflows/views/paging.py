@@ -18,6 +18,9 @@ from workflows.queue_rows import queue_rows
 from workflows.queue_search import QueueSearch, Tab, bounded_counts
 
 PAGE_SIZE = 50
+#: The deepest page a link may ask for: 50 million rows. Beyond it (``?page=99999999999999``,
+#: which PostgreSQL cannot take as an OFFSET) the last page we allow is shown, never an error.
+MAX_PAGE = 1_000_000
 
 
 @dataclass
@@ -31,12 +34,20 @@ class Page:
     previous_cursor: str = ""
 
 
+def page_number(raw) -> int:
+    """``?page=`` as a page number from 1 to ``MAX_PAGE``: ASCII digits only (no sign, no
+    underscores, no other scripts' digits); anything else is page 1."""
+    if not isinstance(raw, str) or not raw.isascii() or not raw.isdigit():
+        return 1
+    digits = raw.lstrip("0")
+    if len(digits) > len(str(MAX_PAGE)):
+        return MAX_PAGE
+    return min(max(1, int(digits or "0")), MAX_PAGE)
+
+
 def page_of(queryset, raw_number, size: int = PAGE_SIZE) -> Page:
     """A numbered page (OFFSET): for short lists only, such as a supervisor's selection."""
-    try:
-        number = max(1, int(raw_number))
-    except (TypeError, ValueError):
-        number = 1
+    number = page_number(raw_number)
     start = (number - 1) * size
     rows = list(queryset[start : start + size + 1])
     return Page(rows=rows[:size], number=number, has_previous=number > 1, has_next=len(rows) > size)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 
 from gup.formatting import moment
+from gup.null_bytes import handles_nul
 from workflows import public_status
 from workflows.documents import keys, kinds, seal, verification
 from workflows.views.refusals import too_many_attempts
@@ -26,6 +27,7 @@ VERIFY_GROUP = "gup.verify"
 CLEAN_CODE = re.compile(rf"[A-Z2-7]{{1,{seal.MAX_CODE_CHARS}}}")
 
 
+@handles_nul  # a NUL in a pasted code gets "not a GUP verification code"
 def start(request):
     """The form; once a code is given, its answer at its own address (``/verify/<code>``)."""
     text = request.GET.get("code", "")
@@ -38,6 +40,7 @@ def start(request):
     return check(request, text)
 
 
+@handles_nul
 @never_cache  # A document may be revoked at any moment: never answer from a cache.
 def check(request, code):
     """The answer for one code, whatever was typed: GENUINE, or NOT VALID and why."""
