@@ -6,6 +6,7 @@ import threading
 
 import pytest
 from django.contrib.auth.signals import user_logged_in
+from django.contrib.sessions.backends.db import SessionStore
 from django.core import mail
 from django.db import connection
 
@@ -399,12 +400,12 @@ def test_signing_in_links_the_dossiers_held_by_token_to_the_account(citizen, rf)
     Dossier.objects.filter(pk=owned_by_other.pk).update(resume_token_hash=other_hash)
     stale, _raw, _holder = token_draft()
     request = rf.get("/")
-    request.session = {
-        SESSION_TOKENS: {
-            str(held.public_id): held_raw,
-            str(owned_by_other.public_id): other_raw,
-            str(stale.public_id): "not-its-token",
-        }
+    # A real session: every receiver of the signal (the sign-in lockout's too) reads it.
+    request.session = SessionStore()
+    request.session[SESSION_TOKENS] = {
+        str(held.public_id): held_raw,
+        str(owned_by_other.public_id): other_raw,
+        str(stale.public_id): "not-its-token",
     }
 
     user_logged_in.send(sender=type(citizen), request=request, user=citizen)
@@ -416,7 +417,8 @@ def test_signing_in_links_the_dossiers_held_by_token_to_the_account(citizen, rf)
 
     # Staff signing in on a shared computer take no citizen's dossier.
     clerk = UserFactory(clerk=True)
-    request.session = {SESSION_TOKENS: {str(stale.public_id): _raw}}
+    request.session = SessionStore()
+    request.session[SESSION_TOKENS] = {str(stale.public_id): _raw}
     user_logged_in.send(sender=type(clerk), request=request, user=clerk)
     stale.refresh_from_db()
     assert stale.applicant_account is None
