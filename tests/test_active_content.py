@@ -285,6 +285,7 @@ def test_a_transparent_palette_png_stays_transparent():
 @pytest.fixture
 def clerk_client(client, clerk_gitega):
     client.login(username=clerk_gitega.username, password=PASSWORD)
+    client.cookies["django_language"] = "en"  # the assertions are written in English
     return client
 
 
