@@ -39,6 +39,7 @@ def counted_apart(settings):
     rate of their own counts them apart, and lets every fuzzed look-up reach the form."""
     settings.GUP_TRACK_RATE = "1000000/h"
 
+
 # --- What is typed --------------------------------------------------------------------------
 
 MARKUP = [
