@@ -99,6 +99,7 @@ from workflows.sample_data import (
     answers_for,
     file_for,
     inspected_file_for,
+    route_to_decision,
 )
 from workflows.states import INSTITUTION_STEPS, DossierState
 
@@ -425,17 +426,7 @@ def _route(service: Service, rng: random.Random, ending: str) -> list[str]:
         steps += ["return_for_correction", "resubmit", "start_intake"]
     if ending == "withdrawn":
         return [*steps, "withdraw"]
-    if service.fee_bif:
-        steps += ["request_payment", "record_payment"]
-    steps += ["forward", "receive"]
-    if rng.random() < 0.2:
-        steps += ["request_information", "provide_information"]
-    if service.has_inspection:
-        steps += ["schedule_inspection", "record_inspection"]
-    if service.public_notice_days:
-        steps += ["open_public_notice", "close_public_notice"]
-    if service.has_appointment:
-        steps += ["give_appointment", "record_attendance"]
+    steps += route_to_decision(service, asks_for_information=rng.random() < 0.2)
     if ending == "closed":
         return [*steps, "reject", "notify_rejection"]
     return [*steps, "approve", "issue", "dispatch", "hand_over"]

@@ -94,3 +94,20 @@ def inspected_file_for(document) -> uploads.InspectedUpload:
     """``file_for(document)`` as the upload checks pass it on, ready to attach."""
     name, content = file_for(document)
     return uploads.inspect_upload(SimpleUploadedFile(name, content), document.accepted_types)
+
+
+def route_to_decision(service, *, asks_for_information: bool) -> list[str]:
+    """The steps of a complete, checked dossier from payment to the eve of the decision: the fee
+    if the service has one, forwarding and claiming, the optional question to the citizen, and
+    the side steps the service declares (inspection, public notice, appointment)."""
+    steps = ["request_payment", "record_payment"] if service.fee_bif else []
+    steps += ["forward", "receive"]
+    if asks_for_information:
+        steps += ["request_information", "provide_information"]
+    if service.has_inspection:
+        steps += ["schedule_inspection", "record_inspection"]
+    if service.public_notice_days:
+        steps += ["open_public_notice", "close_public_notice"]
+    if service.has_appointment:
+        steps += ["give_appointment", "record_attendance"]
+    return steps

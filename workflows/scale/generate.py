@@ -38,6 +38,7 @@ from workflows.models import (
     Payment,
     TrackingCounter,
 )
+from workflows.sample_data import route_to_decision
 from workflows.scale.copy import Copier, reserve_ids
 from workflows.states import INSTITUTION_STEPS, WAITING_FOR_CITIZEN_STATES
 from workflows.states import DossierState as S
@@ -250,17 +251,8 @@ class Generator:
         steps = ["submit", "start_intake"]
         if target == S.RETURNED or rng.random() < 0.12:
             steps += ["return_for_correction", "resubmit", "start_intake"]
-        if service.fee_bif:
-            steps += ["request_payment", "record_payment"]
-        steps += ["forward", "receive"]
-        if target == S.INFORMATION_REQUESTED or rng.random() < 0.08:
-            steps += ["request_information", "provide_information"]
-        if service.has_inspection:
-            steps += ["schedule_inspection", "record_inspection"]
-        if service.public_notice_days:
-            steps += ["open_public_notice", "close_public_notice"]
-        if service.has_appointment:
-            steps += ["give_appointment", "record_attendance"]
+        asks = target == S.INFORMATION_REQUESTED or rng.random() < 0.08
+        steps += route_to_decision(service, asks_for_information=asks)
         if target in (S.REJECTED, S.CLOSED):
             return steps + ["reject"] + (["notify_rejection"] if target == S.CLOSED else [])
         steps += ["approve", "issue", "dispatch", "hand_over"]
