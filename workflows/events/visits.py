@@ -18,7 +18,7 @@ from workflows import conditions as can
 from workflows import permissions as may
 from workflows.calendar import recorded_too_early
 from workflows.events.base import Event
-from workflows.events.review import VisitDetails
+from workflows.events.review import GiveAppointment, VisitDetails
 from workflows.models import StepKind
 from workflows.states import DossierState
 
@@ -83,8 +83,9 @@ class RescheduleAppointment(Reschedule):
     name = "reschedule_appointment"
     kind = StepKind.APPOINTMENT
     states = (S.APPOINTMENT,)
-    place_required = True
-    what_to_bring_default = gettext_lazy("Your national ID card")
+    # The new date asks for what the first one asked.
+    place_required = GiveAppointment.place_required
+    what_to_bring_default = GiveAppointment.what_to_bring_default
     label = gettext_lazy("Give a new appointment date")
     history_label = gettext_lazy("New appointment")
 
