@@ -53,13 +53,9 @@ def keep(filing_key, user, document, inspected: InspectedUpload, now=None) -> Pe
                 filing_key=filing_key,
                 uploaded_by=user,
                 document=document,
-                original_name=inspected.original_name,
-                stored_name=stored_name,
-                content_type=inspected.content_type,
-                size=inspected.size,
-                sha256=inspected.sha256,
                 created_at=now,
                 expires_at=now + PENDING_UPLOAD_KEPT,
+                **inspected.stored_as(stored_name),
             )
             transaction.on_commit(lambda: [discard(name) for name in replaced])
     except IntegrityError:

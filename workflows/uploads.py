@@ -76,6 +76,16 @@ class InspectedUpload:
     def size(self) -> int:
         return len(self.content)
 
+    def stored_as(self, stored_name: str) -> dict:
+        """What a row recording this file once stored (an attachment, a kept upload) holds."""
+        return {
+            "original_name": self.original_name,
+            "stored_name": stored_name,
+            "content_type": self.content_type,
+            "size": self.size,
+            "sha256": self.sha256,
+        }
+
 
 def _looks_intact(content: bytes, content_type: str) -> bool:
     if content_type == "application/pdf":
@@ -264,12 +274,8 @@ class StoredFiles:
         return Attachment.objects.create(
             dossier=dossier,
             document=document,
-            original_name=inspected.original_name,
-            stored_name=stored_name,
-            content_type=inspected.content_type,
-            size=inspected.size,
-            sha256=inspected.sha256,
             uploaded_by=actor.user if actor is not None else None,
+            **inspected.stored_as(stored_name),
         )
 
     def keep(self, inspected: InspectedUpload) -> str:
