@@ -40,6 +40,7 @@ from workflows.models import (
 )
 from workflows.sample_data import route_to_decision
 from workflows.scale.copy import Copier, reserve_ids
+from workflows.scale.names import NameDrawer
 from workflows.states import INSTITUTION_STEPS, WAITING_FOR_CITIZEN_STATES
 from workflows.states import DossierState as S
 from workflows.tracking import format_tracking_number
@@ -84,38 +85,6 @@ OPEN_STATES = {
     s for s in STATE_WEIGHTS if s not in (S.COLLECTED, S.CLOSED, S.WITHDRAWN, S.EXPIRED, S.DRAFT)
 }
 HISTORY_YEARS = 10
-FIRST_NAMES = [
-    "Aline",
-    "Jean",
-    "Claudine",
-    "Eric",
-    "Divine",
-    "Pacifique",
-    "Aimée",
-    "Olivier",
-    "Josiane",
-    "Fabrice",
-    "Nadine",
-    "Prosper",
-    "Gloria",
-    "Déo",
-    "Ange",
-    "Emmanuel",
-]
-LAST_NAMES = [
-    "Ndayishimiye",
-    "Niyonzima",
-    "Hakizimana",
-    "Irakoze",
-    "Nkurunziza",
-    "Bizimana",
-    "Ndikumana",
-    "Niyongabo",
-    "Manirakiza",
-    "Nshimirimana",
-    "Havyarimana",
-    "Kwizera",
-]
 LANGUAGES = (["fr"] * 50) + (["rn"] * 45) + (["en"] * 5)
 METHODS = ["cash"] * 6 + ["lumicash"] * 2 + ["ecocash", "bank"]
 STAFF_PER_SIDE = 3
@@ -166,6 +135,7 @@ class Generator:
     ):
         self.office_codes = office_codes
         self.rng = random.Random(seed)
+        self.names = NameDrawer(self.rng)
         self.now = (now or timezone.now()).replace(microsecond=0)
         self.graph = graph()
         self.stdout = stdout
@@ -228,8 +198,8 @@ class Generator:
                 username=f"scale-{role}-{where}-{n}",
                 defaults={
                     "role": role,
-                    "first_name": self.rng.choice(FIRST_NAMES),
-                    "last_name": self.rng.choice(LAST_NAMES),
+                    "first_name": self.names.first_name(),
+                    "last_name": self.names.surname(),
                     **place,
                 },
             )
@@ -304,7 +274,7 @@ class Generator:
                 raise RuntimeError(f"{name} cannot be taken from {state}: the graph changed.")
             steps.append(Step(name, state, nxt, at.replace(microsecond=0)))
             state = nxt
-        first, last = self.rng.choice(FIRST_NAMES), self.rng.choice(LAST_NAMES)
+        first, last = self.names.first_name(), self.names.surname()
         filed = target not in (S.DRAFT, S.EXPIRED)
         d = {
             "state": state,

@@ -19,10 +19,16 @@ class Command(BaseCommand):
         parser.add_argument("--rounds", type=int, default=30)
         parser.add_argument("--warmups", type=int, default=3)
         parser.add_argument("--json", action="store_true", help="Print the figures as JSON.")
+        parser.add_argument(
+            "--only",
+            default="",
+            help="Time only the pages whose names begin so (comma-separated), beside the floor.",
+        )
 
-    def handle(self, *args, rounds, warmups, json: bool, **options):
+    def handle(self, *args, rounds, warmups, json: bool, only: str, **options):
+        prefixes = [name.strip() for name in only.split(",") if name.strip()]
         try:
-            result = Bench(rounds=rounds, warmups=warmups).run()
+            result = Bench(rounds=rounds, warmups=warmups, only=prefixes).run()
         except NothingToMeasure as error:
             raise CommandError(str(error)) from error
         if json:
