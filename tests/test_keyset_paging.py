@@ -43,6 +43,9 @@ def busiest(role, place):
 def client_of(user):
     client = Client()
     client.force_login(user)
+    # The first request of a staff session writes when it was seen (gup.accounts.sessions), at
+    # most once a minute after that: out of the pages whose queries are counted.
+    client.get("/")
     return client
 
 
@@ -134,3 +137,22 @@ def test_the_audit_list_shows_filed_dossiers_latest_first_and_no_draft(generated
 )
 def test_queue_ages_count_working_days_as_the_deadlines_do(start, end):
     assert queue_rows.working_days_between(start, end) == deadlines.working_days_between(start, end)
+
+
+def test_the_load_test_browses_deep_pages_by_the_next_link_it_finds(generated):
+    """The load test's clerks and officers go deep by "Next" (``tests/load/mix.NEXT_PAGE``), as
+    people do: the cursor it reads off a page leads to the page after it."""
+    from tests.load import mix
+
+    clerk = busiest(Role.CLERK, "office")
+    client = client_of(clerk)
+    first = client.get("/counter/?show=all").content.decode()
+    cursor = mix.NEXT_PAGE.search(first).group(1)
+    second = client.get(f"/counter/?show=all&after={cursor}").content.decode()
+
+    expected = list(
+        Dossier.objects.filter(office=clerk.office, tracking_number__isnull=False)
+        .order_by("due_date", "id")
+        .values_list("tracking_number", flat=True)[paging.PAGE_SIZE : 2 * paging.PAGE_SIZE]
+    )
+    assert NUMBER.findall(second) == expected

@@ -24,6 +24,7 @@ SAMPLES = {
     "tab": "to-check",
     "name": "ndayishimiye",
     "page": 2,
+    "cursor": "2026-11-30%2C1234",
 }
 EVERY_PATH = [
     (kind_name, task_name, path, url_name)

@@ -141,8 +141,16 @@ class Staff(GupUser):
         return DOSSIER_LINK.findall(self.get(path, name).text or "")
 
     def open_a_dossier(self):
-        page = random.randint(1, mix.DEEPEST_PAGE)
-        numbers = self.dossiers_on(f"{self.queue}?show=all&page={page}", f"{self.role} queue: all")
+        """Browse the "All" tab a few pages deep, by its "Next" links as a person does, and open
+        a dossier of the last page."""
+        name = f"{self.role} queue: all"
+        page = self.get(f"{self.queue}?show=all", name)
+        for _ in range(random.randint(0, mix.DEEPEST_PAGE - 1)):
+            cursor = mix.NEXT_PAGE.search(page.text or "")
+            if not cursor:
+                break
+            page = self.get(f"{self.queue}?show=all&after={cursor.group(1)}", f"{name}, next page")
+        numbers = DOSSIER_LINK.findall(page.text or "")
         if numbers:
             self.get(f"/dossiers/{random.choice(numbers)}/", "dossier page")
 

@@ -10,6 +10,7 @@ officers through the review queue; a few supervisors look at their statistics (w
 the replica, when there is one). Weights are relative within each kind of user.
 """
 
+import re
 from dataclasses import dataclass
 
 
@@ -60,7 +61,8 @@ CLERK = Kind(
         "open_a_dossier": Task(
             3,
             (
-                ("/counter/?show=all&page={page}", "counter_queue"),
+                ("/counter/?show=all", "counter_queue"),
+                ("/counter/?show=all&after={cursor}", "counter_queue"),
                 ("/dossiers/{number}/", "dossier_detail"),
             ),
         ),
@@ -84,7 +86,8 @@ OFFICER = Kind(
         "open_a_dossier": Task(
             3,
             (
-                ("/review/?show=all&page={page}", "review_queue"),
+                ("/review/?show=all", "review_queue"),
+                ("/review/?show=all&after={cursor}", "review_queue"),
                 ("/dossiers/{number}/", "dossier_detail"),
             ),
         ),
@@ -113,5 +116,7 @@ KINDS = {"citizen": CITIZEN, "clerk": CLERK, "officer": OFFICER, "supervisor": S
 COUNTER_TABS = ("to-check", "payment", "citizen", "at-institution", "collection")
 REVIEW_TABS = ("to-claim", "mine", "all")
 DEEPEST_PAGE = 5
+#: A queue's "Next" link: its keyset cursor (``&after=<expected date>,<id>``, URL-encoded).
+NEXT_PAGE = re.compile(r'href="\?show=all&amp;after=([^"&]+)[^"]*">')
 #: Names clerks type in the search box.
 SEARCHED_NAMES = ("ndayishimiye", "niyonzima", "irakoze", "bizimana", "kwizera", "aline")
