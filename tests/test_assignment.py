@@ -323,7 +323,7 @@ def test_the_assignment_page_is_for_the_dossiers_supervisor_only(
 
 
 def listed(response) -> set:
-    return {dossier.tracking_number for dossier in response.context["page"].rows}
+    return {row.dossier.tracking_number for row in response.context["rows"]}
 
 
 def test_the_counter_filters_by_holder_with_the_tabs_and_the_search(

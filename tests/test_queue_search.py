@@ -26,7 +26,7 @@ def get(client, name, **params):
 
 def listed(response) -> set:
     """The tracking numbers in the table of a queue page."""
-    return {dossier.tracking_number for dossier in response.context["page"].rows}
+    return {row.dossier.tracking_number for row in response.context["rows"]}
 
 
 def signed_in(client, user):

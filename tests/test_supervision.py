@@ -60,7 +60,7 @@ def workload_of(response) -> dict:
 
 
 def listed(response) -> set:
-    return {dossier.tracking_number for dossier in response.context["page"].rows}
+    return {row.dossier.tracking_number for row in response.context["rows"]}
 
 
 # --- Who may open it --------------------------------------------------------------------------
@@ -400,7 +400,7 @@ def test_the_institution_workload_per_officer_and_the_median_days_to_decision(
     assert response.context["medians"] == []
     assert workload_of(response)[officer_migration.get_full_name()] == [0, 1, 0, 0]
     assert workload_of(response)[""] == [0, 0, 0, 0]
-    assert {d.service_id for d in response.context["page"].rows} == {passport.pk}
+    assert {d["service_id"] for d in response.context["page"].rows} == {passport.pk}
 
 
 def test_a_ministry_supervisor_assigns_forwarded_dossiers_to_an_officer_from_the_page(

@@ -125,7 +125,9 @@ class QueueSearch(forms.Form):
         self.actor = actor
         self.vendor = None
         anything = [("", _("Any"))]
-        services = Service.objects.order_by("code")
+        services = Service.objects.order_by("code").only(
+            "pk", "code", "name_fr", "name_rn", "name_en"
+        )
         self.fields["service"].choices = anything + [(s.pk, s.name) for s in services]
         self.fields["state"].choices = anything + [
             (value, label) for value, label in DossierState.choices if value != DossierState.DRAFT

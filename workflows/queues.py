@@ -48,37 +48,33 @@ class DossierQuerySet(models.QuerySet):
             .order_by("-position")
             .values("kind")[:1]
         )
-        return (
-            self.select_related("service", "office", "officer", "clerk")
-            .only(*QUEUE_COLUMNS)
-            # Never filed (drafts, expired or withdrawn drafts): no number, nothing to handle.
-            .filter(tracking_number__isnull=False)
-            .annotate(last_step=Subquery(last_step))
-        )
+        # Never filed (drafts, expired or withdrawn drafts): no number, nothing to handle.
+        return self.filter(tracking_number__isnull=False).annotate(last_step=Subquery(last_step))
+
+    def queue_values(self):
+        """The rows of a page, as ``QUEUE_VALUES`` dicts (after the filters and the counts: the
+        joins to names are made for the page alone, never for counting)."""
+        return self.values(*QUEUE_VALUES)
 
 
-#: The columns a queue row reads (``workflows.queue_rows``, ``includes/dossier_table.html``): not
-#: the services' descriptions in three languages, nor the staff's password hashes.
-QUEUE_COLUMNS = (
+#: What a queue row reads (``workflows.queue_rows``), as plain values: not the services'
+#: descriptions in three languages, nor the staff's password hashes, and no model instances.
+QUEUE_VALUES = (
+    "id",
     "tracking_number",
     "state",
     "service_id",
-    "office_id",
-    "institution_id",
-    "officer_id",
-    "clerk_id",
     "applicant_first_name",
     "applicant_last_name",
     "submitted_at",
     "due_date",
     "answer_by",
     "clock_paused_at",
+    "last_step",
     "service__name_fr",
     "service__name_rn",
     "service__name_en",
-    "service__fee_bif",
     "office__name",
-    "office__code",
     *(
         f"{who}__{f}"
         for who in ("officer", "clerk")

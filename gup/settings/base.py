@@ -23,6 +23,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Django's widget templates, found by the project's template engine (FORM_RENDERER below).
+    "django.forms",
     "django_rq",
     # Sign-in throttling: failures per account and per client address (gup/accounts/lockout.py).
     "axes",
@@ -82,6 +84,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Forms render through the project's template engine, so that templates/django/forms/ may replace
+# a widget's template (the select writes its options in place: fast with many choices).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # The primary, an optional read replica for reporting reads, and PgBouncer in transaction mode
 # (gup/settings/databases.py; the router is gup/db_routers.py).

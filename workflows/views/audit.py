@@ -22,7 +22,7 @@ def dossiers(request):
     if wanted and visible.filter(tracking_number=wanted).exists():
         return redirect("dossier_detail", tracking_number=wanted)
     page = keyset_page(
-        visible.filter(submitted_at__isnull=False),
+        visible.filter(submitted_at__isnull=False).queue_values(),
         "submitted_at",
         after=request.GET.get("after"),
         before=request.GET.get("before"),

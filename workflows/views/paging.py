@@ -66,6 +66,9 @@ def parse_cursor(raw, kind) -> tuple | None:
 
 
 def cursor_of(row, field: str) -> str:
+    """The cursor of a row: a model instance, or a dict of values (``for_queue()``)."""
+    if isinstance(row, dict):
+        return f"{row[field].isoformat()},{row['id']}"
     return f"{getattr(row, field).isoformat()},{row.pk}"
 
 
@@ -127,7 +130,7 @@ def render_queue(request, template: str, queryset, tabs: dict, actor):
     bound = queue_search.COUNT_BOUND
     counts = bounded_counts({key: found.filter(tab) for key, (_label, tab) in tabs.items()}, bound)
     page = keyset_page(
-        found.filter(tabs[current][1]),
+        found.filter(tabs[current][1]).queue_values(),
         "due_date",
         after=request.GET.get("after"),
         before=request.GET.get("before"),

@@ -117,13 +117,13 @@ def _render(request, actor, side, scoped, workload, people, form, status):
     found = search.apply(supervision.open_dossiers(scoped, side).for_queue())
     counts = bounded_counts({key: found.filter(tab) for key, (_label, tab) in tabs.items()})
     page = page_of(
-        found.filter(tabs[current][1]).order_by("due_date", "id"),
+        found.filter(tabs[current][1]).order_by("due_date", "id").queue_values(),
         request.GET.get("page"),
         size=PAGE_SIZE,
     )
     if form is None:
         form = SelectionAssignForm(
-            people=people, numbers=[dossier.tracking_number for dossier in page.rows]
+            people=people, numbers=[values["tracking_number"] for values in page.rows]
         )
     at_institution = side is assignment.INSTITUTION
     return render(
