@@ -303,6 +303,33 @@ def test_counts_read_at_most_the_bound_plus_one(clerk_gitega, building_permit, e
     assert counts == {"all": 2, "none": 0}
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the one pass is PostgreSQL's")
+@pytest.mark.parametrize("matched_bound", [5000, 1])
+def test_a_name_search_counts_its_tabs_as_the_tabs_list_them(
+    clerk_client, clerk_gitega, building_permit, passport, eric, monkeypatch, matched_bound
+):
+    """Counted in one pass over the matches (or tab by tab, past ``MATCHED_BOUND``), each tab's
+    count is the number of dossiers it lists for that name."""
+    for state in ({"intake": True}, {"awaiting_payment": True}, {"intake": True}):
+        DossierFactory(
+            counter=True,
+            service=passport,
+            office=clerk_gitega.office,
+            clerk=clerk_gitega,
+            applicant_first_name="Éric",
+            applicant_last_name="Ndayishimiye",
+            **state,
+        )
+    DossierFactory(counter=True, intake=True, service=building_permit, office=clerk_gitega.office)
+    monkeypatch.setattr(queue_search, "MATCHED_BOUND", matched_bound)
+    tabs = get(clerk_client, COUNTER, q="ndayishimiye").context["tabs"]
+
+    for tab in tabs:
+        assert tab.count == len(listed(get(clerk_client, COUNTER, q="ndayishimiye", show=tab.key)))
+    assert {tab.key: tab.count for tab in tabs}["to-check"] == 3
+    assert {tab.key: tab.count for tab in tabs}["all"] == 4
+
+
 # --- Queries and indexes ------------------------------------------------------------------------
 
 

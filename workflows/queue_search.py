@@ -31,7 +31,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connections
-from django.db.models import CharField, Func, Q, Value
+from django.db.models import BooleanField, CharField, ExpressionWrapper, Func, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -43,6 +43,9 @@ from workflows.states import FINAL_STATES, WAITING_FOR_CITIZEN_STATES, DossierSt
 #: A tab shows its number of dossiers up to this bound, and "50+" beyond.
 COUNT_BOUND = 50
 MAX_QUERY_LENGTH = 100
+#: A name search counts its tabs in one pass over the dossiers it matches, up to this many (see
+#: ``counts_in_one_pass``); a broader search is counted tab by tab.
+MATCHED_BOUND = 5000
 #: Fewer letters give no trigram to look up: the index could not help, and the answer would be
 #: half the queue anyway.
 MIN_NAME_LENGTH = 3
@@ -63,6 +66,14 @@ class Normalized(Func):
 
     function = "gup_normalize"
     output_field = CharField()
+
+
+def is_a_name(raw: str) -> bool:
+    """Whether the search box holds a name (not a tracking, ID or phone number)."""
+    text = " ".join(raw.split())
+    return not tracking.is_valid(tracking.normalize(text)) and not any(
+        char.isdigit() for char in text
+    )
 
 
 def search_condition(raw: str, vendor: str) -> Q:
@@ -199,6 +210,11 @@ class QueueSearch(forms.Form):
                 queryset = queryset.filter(**{field: int(holder)})
         return queryset
 
+    def searches_a_name(self) -> bool:
+        """A valid search for a name (not a number), which the trigram index answers."""
+        text = self.cleaned_data["q"] if self.is_valid() else ""
+        return bool(text) and is_a_name(text)
+
     def query_string(self) -> str:
         """The valid filters as URL parameters, for the tabs and the pager to carry."""
         if not self.is_valid():
@@ -251,3 +267,41 @@ def bounded_counts(querysets: dict, bound: int | None = None) -> dict:
         cursor.execute("SELECT " + ", ".join(parts), params)
         row = cursor.fetchone()
     return dict(zip(querysets, row, strict=True))
+
+
+def tab_counts(found, tabs: dict, search: QueueSearch) -> dict:
+    """Each tab's bounded count of the dossiers ``found``: tab by tab (``bounded_counts``), or,
+    for a name search on PostgreSQL, in one pass (``counts_in_one_pass``)."""
+    querysets = {key: found.filter(condition) for key, condition in tabs.items()}
+    if search.searches_a_name() and connections[found.db].vendor == "postgresql":
+        counts = counts_in_one_pass(found, tabs)
+        if counts is not None:
+            return counts
+    return bounded_counts(querysets)
+
+
+def counts_in_one_pass(found, tabs: dict) -> dict | None:
+    """How many of ``found`` each tab holds, reading ``found`` once; None when it holds more
+    than ``MATCHED_BOUND`` dossiers.
+
+    Counted tab by tab, a name search repeats its trigram index scan in every tab (5 to 12 ms
+    each at a million dossiers); here the matches are read once, each marked with the tabs it
+    belongs to, and the marks are summed."""
+    marks = {
+        f"in_tab_{index}": ExpressionWrapper(
+            condition if condition else Value(True), output_field=BooleanField()
+        )
+        for index, condition in enumerate(tabs.values())
+    }
+    matched = found.order_by().annotate(**marks).values(*marks)[: MATCHED_BOUND + 1]
+    try:
+        sql, params = matched.query.get_compiler(found.db).as_sql()
+    except EmptyResultSet:
+        return dict.fromkeys(tabs, 0)
+    sums = ", ".join(f'COUNT(*) FILTER (WHERE matched."{mark}")' for mark in marks)
+    with connections[found.db].cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*), {sums} FROM ({sql}) AS matched", params)
+        total, *counts = cursor.fetchone()
+    if total > MATCHED_BOUND:
+        return None
+    return dict(zip(tabs, counts, strict=True))

@@ -20,6 +20,7 @@ from django.contrib.auth.models import update_last_login
 from django.contrib.auth.signals import user_logged_in
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
+from django.db.models import Count
 from django.test import Client, override_settings
 
 from gup.accounts.models import User
@@ -160,12 +161,21 @@ class Bench:
             .first()
         )
         number, phone, last_name = sample
+        # The name most dossiers of the office carry: the broadest search a clerk makes.
+        common_name = (
+            office.values("applicant_last_name")
+            .annotate(n=Count("id"))
+            .order_by("-n")
+            .values_list("applicant_last_name", flat=True)
+            .first()
+        )
         pages = [Page("floor", c, "/bench/floor/")]
         pages += [Page(f"office_queue_{k}", c, f"/counter/?show={k}") for k in COUNTER_TABS]
         pages += [
             Page("office_queue", c, "/counter/"),
             Page("office_queue_deep", c, f"/counter/?show=all&after={deep_cursor(office)}"),
             Page("office_search_name", c, f"/counter/?show=all&q={last_name}"),
+            Page("office_search_common_name", c, f"/counter/?show=all&q={common_name}"),
             Page("office_search_number", c, f"/counter/?show=all&q={number}"),
             Page("office_filter_overdue", c, "/counter/?show=all&overdue=on"),
             Page("office_filter_unassigned", c, "/counter/?show=all&holder=none"),

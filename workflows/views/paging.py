@@ -15,7 +15,7 @@ from django.shortcuts import render
 
 from workflows import queue_search
 from workflows.queue_rows import queue_rows
-from workflows.queue_search import QueueSearch, Tab, bounded_counts
+from workflows.queue_search import QueueSearch, Tab, tab_counts
 
 PAGE_SIZE = 50
 #: The deepest page a link may ask for: 50 million rows. Beyond it (``?page=99999999999999``,
@@ -128,7 +128,7 @@ def render_queue(request, template: str, queryset, tabs: dict, actor):
         current = next(iter(tabs))
     found = search.apply(queryset.for_queue())
     bound = queue_search.COUNT_BOUND
-    counts = bounded_counts({key: found.filter(tab) for key, (_label, tab) in tabs.items()}, bound)
+    counts = tab_counts(found, {key: tab for key, (_label, tab) in tabs.items()}, search)
     page = keyset_page(
         found.filter(tabs[current][1]).queue_values(),
         "due_date",
