@@ -31,8 +31,21 @@ from workflows.states import FINAL_STATES, WAITING_FOR_CITIZEN_STATES, DossierSt
 CITIZEN_ANSWERS = frozenset({Resubmit.name, ProvideInformation.name})
 
 
+class TemplateFields:
+    """Django's templates try ``row[name]`` before ``row.name``: answering the first spares
+    the exception behind every cell (a fifth of a queue table's rendering)."""
+
+    __slots__ = ()
+
+    def __getitem__(self, name: str):
+        try:
+            return getattr(self, name)
+        except AttributeError:
+            raise KeyError(name) from None
+
+
 @dataclass(frozen=True, slots=True)
-class QueueDossier:
+class QueueDossier(TemplateFields):
     """What a row knows of its dossier (read from ``QUEUE_VALUES``)."""
 
     pk: int
@@ -63,7 +76,7 @@ class QueueDossier:
 
 
 @dataclass(frozen=True, slots=True)
-class QueueRow:
+class QueueRow(TemplateFields):
     dossier: object
     #: The day the dossier was filed (submitted online or filed at the counter).
     filed_on: datetime.date | None
