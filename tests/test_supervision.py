@@ -11,7 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import PASSWORD, DossierFactory, UserFactory, clock_at
+from workflows import assignment, supervision
 from workflows.actions import perform
+from workflows.actors import Actor
 from workflows.deadlines import add_working_days
 from workflows.models import Dossier
 from workflows.states import DossierState
@@ -560,3 +562,62 @@ def test_the_holder_filters_use_their_indexes(
         scoped = Dossier.objects.visible_to(user).filter(**holder)
         plan = scoped.order_by("due_date", "id")[:50].explain()
         assert index in plan, plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="plans are PostgreSQL's")
+# Outside a transaction, so that VACUUM can mark the pages all-visible, as they are on a
+# database in service: only then is an index-only scan worth planning.
+@pytest.mark.django_db(transaction=True)
+def test_the_workload_is_counted_from_its_own_index_whatever_the_finished_dossiers(
+    clerk_gitega, office_gitega, officer_urbanism, building_permit
+):
+    clerks = [UserFactory(clerk=True, office=office_gitega) for _ in range(20)]
+    officers = [
+        UserFactory(officer=True, institution=officer_urbanism.institution) for _ in range(20)
+    ]
+    dossier = at(
+        office_gitega, clerk_gitega, building_permit, in_review=True, officer=officer_urbanism
+    )
+    copies(
+        dossier,
+        4000,
+        clerk=lambda index: clerks[index % 20] if index % 21 else None,
+        officer=lambda index: officers[index % 20] if index % 21 else None,
+    )
+    # As after a few years: most of a scope is finished, a few are open at each stage.
+    states = [S.COLLECTED] * 6 + [S.CLOSED, S.INTAKE, S.IN_REVIEW, S.APPROVED, S.FORWARDED]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE workflows_dossier SET state = (%s::varchar[])[1 + id %% %s]"
+            " WHERE tracking_number LIKE 'COPY-%%'",
+            [[str(state) for state in states], len(states)],
+        )
+        cursor.execute("VACUUM ANALYZE workflows_dossier")
+    for user, index in [
+        (clerk_gitega, "dossier_office_workload"),
+        (officer_urbanism, "dossier_institution_workload"),
+    ]:
+        actor = Actor.for_user(user)
+        counts = supervision.holder_state_counts(
+            Dossier.objects.visible_to(actor), assignment.side_of(actor)
+        )
+        plan = counts.explain()
+        assert f"Index Only Scan using {index}" in plan, plan
+
+
+def test_the_workload_reads_the_dossiers_once_and_finds_its_people_among_the_counts(
+    clerk_gitega, second_clerk_gitega, supervisor_gitega, office_gitega, building_permit
+):
+    at(office_gitega, clerk_gitega, building_permit, intake=True)
+    at(office_gitega, second_clerk_gitega, building_permit, forwarded=True)
+    second_clerk_gitega.is_active = False
+    second_clerk_gitega.save()
+    actor = Actor.for_user(supervisor_gitega)
+    with CaptureQueriesContext(connection) as context:
+        workload = supervision.workload(Dossier.objects.visible_to(actor), actor)
+    # The counts, then the people: the scope's dossiers are read once, not again for holders.
+    assert len(context) == 2
+    assert ["workflows_dossier" in query["sql"] for query in context] == [True, False]
+    rows = {row.name: (row.counts, row.is_active) for row in workload.rows}
+    assert rows[second_clerk_gitega.get_full_name()] == ([0, 0, 0, 1, 0], False)
+    assert rows[clerk_gitega.get_full_name()] == ([1, 0, 0, 0, 0], True)

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from services.models import RoutingRule
+from workflows.assignment import INSTITUTION_ASSIGNABLE_STATES, OFFICE_ASSIGNABLE_STATES
 from workflows.queues import DossierQuerySet
 from workflows.states import (
     FINAL_STATES,
@@ -206,6 +207,18 @@ class Dossier(DossierLifecycle):
                 fields=["institution", "state"],
                 condition=Q(officer__isnull=True),
                 name="dossier_inst_unassigned_st",
+            ),
+            # The supervisors' workload (``workflows.supervision.workload``): every open
+            # dossier of one scope counted by holder and state, read from the index alone.
+            models.Index(
+                fields=["office", "clerk", "state"],
+                condition=Q(state__in=OFFICE_ASSIGNABLE_STATES),
+                name="dossier_office_workload",
+            ),
+            models.Index(
+                fields=["institution", "officer", "state"],
+                condition=Q(state__in=INSTITUTION_ASSIGNABLE_STATES),
+                name="dossier_institution_workload",
             ),
             # The auditor's list, latest filed first; drafts have no filing time.
             models.Index(
