@@ -36,13 +36,18 @@ UNIQUE_VIOLATION = "23505"
 _inside_perform = contextvars.ContextVar("inside_perform", default=False)
 
 
-def perform(dossier_id, kind: str, actor, *, comment="", expected_state=None, **inputs) -> Dossier:
+def perform(
+    dossier_id, kind: str, actor, *, comment="", expected_state=None, catalogue=None, **inputs
+) -> Dossier:
     """Take the event ``kind`` on the dossier (``dossier_id`` None for events that create one).
 
     ``actor`` is an ``Actor`` (a request's user is made one). ``expected_state`` is the state
     the user saw when they chose the step: if the dossier has moved on since, the step is
-    refused as a conflict rather than applied to a state they never saw. Raises an ActionError
-    subclass; on any error nothing is changed and no file is left behind.
+    refused as a conflict rather than applied to a state they never saw. ``catalogue``: the
+    dossier's service as the caller already read it in this request, its questions and documents
+    prefetched (``services.models.catalogue_lookups``); the locked dossier uses it instead of
+    reading the catalogue again. Raises an ActionError subclass; on any error nothing is changed
+    and no file is left behind.
     """
     event = events.get(kind)
     actor = as_actor(actor)
@@ -58,7 +63,7 @@ def perform(dossier_id, kind: str, actor, *, comment="", expected_state=None, **
     )
     try:
         with transaction.atomic(), _performing():
-            dossier = _run(event, dossier_id, ctx, expected_state)
+            dossier = _run(event, dossier_id, ctx, expected_state, catalogue)
     except AlreadyDone as done:
         files.discard_written()
         return done.dossier
@@ -78,7 +83,7 @@ def perform(dossier_id, kind: str, actor, *, comment="", expected_state=None, **
     return dossier
 
 
-def _run(event, dossier_id, ctx, expected_state) -> Dossier:
+def _run(event, dossier_id, ctx, expected_state, catalogue) -> Dossier:
     if event.creates:
         event.check(None, ctx)
         event.clean(None, ctx)
@@ -88,6 +93,10 @@ def _run(event, dossier_id, ctx, expected_state) -> Dossier:
         # A citizen's second click waits for their first, and background work waits its
         # turn; staff are told at once.
         dossier = _lock(dossier_id, wait=event.waits and not ctx.actor.is_staff)
+        if catalogue is not None and catalogue.pk == dossier.service_id:
+            # Only the dossier's row is locked: the catalogue read earlier in this request is
+            # the one the citizen saw, so the event checks against that very one.
+            dossier.service = catalogue
         if expected_state and dossier.state != expected_state:
             raise DossierConflict()
         event.check(dossier, ctx)
@@ -108,6 +117,7 @@ def _run(event, dossier_id, ctx, expected_state) -> Dossier:
         comment=ctx.comment,
         details=ctx.details,
         is_public=event.is_public,
+        first=event.creates,
     )
     effects.declare(event.name, dossier, entry, ctx.transient)
     ctx.files.discard_replaced_after_commit()

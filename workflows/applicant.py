@@ -53,6 +53,16 @@ def normalize_phone(raw: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+class CommuneChoiceField(forms.ModelChoiceField):
+    """The applicant's commune; a commune already read (the domain checking again what a form
+    of this request chose) is taken as it is rather than read a second time."""
+
+    def to_python(self, value):
+        if isinstance(value, Commune):
+            return value
+        return super().to_python(value)
+
+
 class ApplicantForm(forms.ModelForm):
     class Meta:
         model = Dossier
@@ -72,6 +82,7 @@ class ApplicantForm(forms.ModelForm):
             "applicant_phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
             "applicant_email": forms.EmailInput(attrs={"autocomplete": "email"}),
         }
+        field_classes = {"applicant_commune": CommuneChoiceField}
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", "applicant")
@@ -84,6 +95,11 @@ class ApplicantForm(forms.ModelForm):
         self.fields["applicant_commune"].label_from_instance = lambda commune: (
             f"{commune.name} ({commune.province.name})"
         )
+
+    def _get_validation_exclusions(self):
+        # The commune field has just read the commune it names: the model's own check that it
+        # exists would read it a second time.
+        return super()._get_validation_exclusions() | {"applicant_commune"}
 
     def clean_applicant_phone(self):
         return normalize_phone(self.cleaned_data["applicant_phone"])
@@ -111,7 +127,10 @@ def clean_applicant(values: dict, *, partial: bool = False) -> tuple[dict, dict]
     Returns ``(cleaned, errors)``: errors maps a field's label to its messages. ``partial``
     checks only the fields given (a draft saved page by page); otherwise every field is needed.
     """
-    form = ApplicantForm(as_form_data("applicant", values))
+    data = as_form_data("applicant", values)
+    if isinstance(values.get("applicant_commune"), Commune):
+        data["applicant-applicant_commune"] = values["applicant_commune"]
+    form = ApplicantForm(data)
     form.is_valid()
     errors = {}
     for name, messages in form.errors.items():

@@ -1,7 +1,6 @@
 """Allocating tracking numbers without a race."""
 
-from django.db import transaction
-from django.db.models import F
+from django.db import models, transaction
 
 from workflows.models import DocumentCounter, TrackingCounter
 from workflows.tracking import format_tracking_number
@@ -35,6 +34,32 @@ def allocate_document_number(office, year: int, series: str) -> str:
 def _next_value(counter_model, **key) -> int:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("Numbers are allocated inside the transaction that uses them.")
-    counter, _created = counter_model.objects.get_or_create(**key)
-    counter_model.objects.filter(pk=counter.pk).update(last_value=F("last_value") + 1)
-    return counter_model.objects.values_list("last_value", flat=True).get(pk=counter.pk)
+    value = _increment(counter_model, key)
+    if value is None:
+        # The office's first number of the year (or of the series): its counter is created once.
+        counter_model.objects.get_or_create(**key)
+        value = _increment(counter_model, key)
+    return value
+
+
+def _increment(counter_model, key: dict) -> int | None:
+    """Add one to the counter named by ``key`` and return its new value (None: no counter yet).
+
+    One statement, ``UPDATE ... RETURNING``: the update takes the row lock and gives the value
+    it wrote, which the ORM's ``update()`` cannot return.
+    """
+    connection = transaction.get_connection()
+    quote = connection.ops.quote_name
+    conditions, params = [], []
+    for name, value in key.items():
+        column = counter_model._meta.get_field(name).column
+        conditions.append(f"{quote(column)} = %s")
+        params.append(value.pk if isinstance(value, models.Model) else value)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {quote(counter_model._meta.db_table)} SET last_value = last_value + 1 "
+            f"WHERE {' AND '.join(conditions)} RETURNING last_value",
+            params,
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from gup import formatting
 from services.answers import clean_answers, labelled_errors
+from services.models import Commune
 from workflows.applicant import APPLICANT_FIELDS, clean_applicant
 
 OFFICE = "office"
@@ -135,7 +136,13 @@ def problems_before_submit(dossier) -> list[tuple[str, str]]:
     Everything is validated again, as it is stored: a page saved before the catalogue changed,
     or left with errors, is caught here rather than by the database.
     """
-    applicant_values = {name: getattr(dossier, name) for name in APPLICANT_FIELDS}
+    applicant_values = {
+        name: getattr(dossier, name) for name in APPLICANT_FIELDS if name != "applicant_commune"
+    }
+    if dossier.applicant_commune_id is not None:
+        # The stored commune exists (its foreign key says so): what is checked again is that
+        # one is chosen, without reading it.
+        applicant_values["applicant_commune"] = Commune(pk=dossier.applicant_commune_id)
     _cleaned, applicant_errors = clean_applicant(applicant_values)
     problems = [
         (APPLICANT, message) for messages in applicant_errors.values() for message in messages

@@ -269,14 +269,25 @@ class StoredFiles:
         self.written_paths: list[Path] = []
 
     def attach(self, dossier, inspected: InspectedUpload, document, actor):
-        stored_name = store(inspected)
-        self.written.append(stored_name)
-        return Attachment.objects.create(
-            dossier=dossier,
-            document=document,
-            uploaded_by=actor.user if actor is not None else None,
-            **inspected.stored_as(stored_name),
-        )
+        return self.attach_all(dossier, [(document, inspected)], actor)[0]
+
+    def attach_all(self, dossier, pairs, actor) -> list:
+        """Store each ``(document, upload)`` of ``pairs`` and attach them all in one insert, so a
+        service asking for more documents costs no more queries."""
+        uploaded_by = actor.user if actor is not None else None
+        rows = []
+        for document, inspected in pairs:
+            stored_name = store(inspected)
+            self.written.append(stored_name)
+            rows.append(
+                Attachment(
+                    dossier=dossier,
+                    document=document,
+                    uploaded_by=uploaded_by,
+                    **inspected.stored_as(stored_name),
+                )
+            )
+        return Attachment.objects.bulk_create(rows)
 
     def keep(self, inspected: InspectedUpload) -> str:
         """Store a file that is not one of the dossier's documents (an objector's evidence);
@@ -285,11 +296,22 @@ class StoredFiles:
         self.written.append(stored_name)
         return stored_name
 
-    def replace(self, dossier, document) -> None:
-        """Remove the dossier's file for ``document``, to make room for a new one."""
-        previous = dossier.attachments.filter(document=document)
-        self.replaced += list(previous.values_list("stored_name", flat=True))
-        previous.delete()
+    def replace(self, dossier, documents) -> set:
+        """Remove the dossier's files for ``documents``, to make room for new ones; return the
+        documents the dossier's remaining files are for (one read for both)."""
+        replaced_ids = {document.pk for document in documents}
+        kept, replaced = set(), {}
+        for pk, document_id, stored_name in dossier.attachments.values_list(
+            "pk", "document_id", "stored_name"
+        ):
+            if document_id in replaced_ids:
+                replaced[pk] = stored_name
+            else:
+                kept.add(document_id)
+        if replaced:
+            Attachment.objects.filter(pk__in=replaced).delete()
+            self.replaced += replaced.values()
+        return kept
 
     def write(self, path: Path, content: bytes) -> None:
         """Write a new file the event produced (a rendered document) at ``path``."""

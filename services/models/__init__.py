@@ -3,14 +3,17 @@ from services.models.institution import Institution
 from services.models.payment_channel import MOBILE_MONEY, PaymentChannel, PaymentOperator
 from services.models.routing import RoutingRule
 from services.models.service import (
+    CATALOGUE,
     FieldKind,
     IssuedDocumentTemplate,
     RequiredDocument,
     Service,
     ServiceField,
+    catalogue_lookups,
 )
 
 __all__ = [
+    "CATALOGUE",
     "Commune",
     "FieldKind",
     "IssuedDocumentTemplate",
@@ -24,4 +27,5 @@ __all__ = [
     "RoutingRule",
     "Service",
     "ServiceField",
+    "catalogue_lookups",
 ]

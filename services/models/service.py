@@ -24,6 +24,19 @@ class IssuedDocumentTemplate(models.TextChoices):
     )
 
 
+#: What the forms built from a service read: its questions and its documents. A request that
+#: shows or checks several of them prefetches these once (``catalogue_lookups``) and hands the
+#: service on, so the catalogue is read once per request whatever the number of questions.
+CATALOGUE = ("fields", "documents")
+
+
+def catalogue_lookups(path_to_service: str = "") -> list[str]:
+    """``prefetch_related`` lookups for the catalogue of the service at ``path_to_service``
+    (``"service"`` from a dossier; empty from the service itself)."""
+    prefix = f"{path_to_service}__" if path_to_service else ""
+    return [prefix + name for name in CATALOGUE]
+
+
 class Service(LocalizedName, models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name_fr = models.CharField(_("name (French)"), max_length=200)

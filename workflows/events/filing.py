@@ -63,13 +63,11 @@ def _answer_problems(service, answers: dict, *, given_only: bool = False):
 def _attach_documents(dossier, ctx, documents) -> list:
     """Attach ``documents``: RequiredDocument (or None for another document) → InspectedUpload,
     as a dict or as ``(document, upload)`` pairs (several other documents); return the rows."""
-    pairs = documents.items() if isinstance(documents, dict) else documents
-    attached = []
-    for document, inspected in pairs:
+    pairs = list(documents.items() if isinstance(documents, dict) else documents)
+    for document, _inspected in pairs:
         if document is not None and document.service_id != dossier.service_id:
             raise InvalidInput(_("This document does not belong to this service."))
-        attached.append(ctx.files.attach(dossier, inspected, document, ctx.actor))
-    return attached
+    return ctx.files.attach_all(dossier, pairs, ctx.actor)
 
 
 # --- Online -----------------------------------------------------------------------------------
@@ -175,10 +173,11 @@ class DraftSaved(Event):
                 if name in online.APPLICANT_FIELDS:
                     setattr(dossier, name, value)
         elif page == online.DOCUMENTS:
-            for document in ctx.inputs["documents"]:
-                ctx.files.replace(dossier, document)
-            _attach_documents(dossier, ctx, ctx.inputs["documents"])
-            complete = complete and not dossier.missing_mandatory_documents()
+            documents = ctx.inputs["documents"]
+            kept = ctx.files.replace(dossier, documents)
+            _attach_documents(dossier, ctx, documents)
+            attached = kept | {document.pk for document in documents}
+            complete = complete and not dossier.missing_mandatory_documents(attached)
         else:
             dossier.answers = online.answers_after_page(
                 dossier, page, ctx.inputs["answers"], ctx.inputs["codes"]

@@ -322,8 +322,12 @@ class Dossier(DossierLifecycle):
             and timezone.localdate() > self.due_date
         )
 
-    def missing_mandatory_documents(self):
-        attached = set(self.attachments.values_list("document_id", flat=True))
+    def missing_mandatory_documents(self, attached_document_ids=None):
+        """The mandatory documents not received yet. ``attached_document_ids``: the documents
+        of the dossier's attachments, when the caller has just read or written them."""
+        if attached_document_ids is None:
+            attached_document_ids = self.attachments.values_list("document_id", flat=True)
+        attached = set(attached_document_ids)
         return [
             doc for doc in self.service.documents.all() if doc.mandatory and doc.pk not in attached
         ]

@@ -71,12 +71,15 @@ class HistoryEntryManager(models.Manager.from_queryset(HistoryEntryQuerySet)):
         comment: str = "",
         details: dict | None = None,
         is_public: bool = True,
+        first: bool = False,
     ) -> "HistoryEntry":
         """Write the dossier's next history row, chained to its head, and move the head.
 
         The caller has locked the dossier row (``select_for_update``) in the transaction this
         runs in: that lock is what keeps two appends to one dossier apart. Three queries: read
-        the head, insert the row, insert or update the head.
+        the head, insert the row, insert or update the head. ``first``: the dossier was created
+        in this transaction, so it has no head to read yet (were there one, inserting the new
+        head would fail on its primary key).
         """
         if actor is None:
             raise ValueError("Every history event has an actor (Actor.system() for GUP itself).")
@@ -87,7 +90,7 @@ class HistoryEntryManager(models.Manager.from_queryset(HistoryEntryQuerySet)):
         # Store exactly what the database gives back, so the hash computed now is the hash
         # recomputed later: JSON keys become strings, tuples lists; NaN is refused.
         details = json.loads(json.dumps(details or {}, ensure_ascii=False, allow_nan=False))
-        head = HistoryHead.objects.filter(dossier_id=dossier.pk).first()
+        head = None if first else HistoryHead.objects.filter(dossier_id=dossier.pk).first()
         entry = HistoryEntry(
             dossier=dossier,
             position=(head.position if head else 0) + 1,

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from gup.languages import remember_language
 from services.answers import labelled_answers
-from services.models import Service
+from services.models import Service, catalogue_lookups
 from workflows import actions, online, public_status
 from workflows.actors import Actor
 from workflows.applicant import APPLICANT_FIELDS, ApplicantForm
@@ -36,13 +36,16 @@ from workflows.views.citizen_forms import DraftDocumentsForm, OfficeForm, PageOf
 from workflows.views.refusals import show_refusal
 
 
-def citizen_dossier(request, public_id):
-    """The dossier and who acts on it for this visitor; 404 for anyone else."""
-    dossier = (
-        Dossier.objects.select_related("service", "office__province", "applicant_commune")
-        .filter(public_id=public_id)
-        .first()
-    )
+def citizen_dossier(request, public_id, *, with_catalogue: bool = False):
+    """The dossier and who acts on it for this visitor; 404 for anyone else.
+
+    ``with_catalogue``: the pages of the form, which build, check and show the service's
+    questions and documents several times, read them once here, for the whole request.
+    """
+    dossiers = Dossier.objects.select_related("service", "office__province", "applicant_commune")
+    if with_catalogue:
+        dossiers = dossiers.prefetch_related(*catalogue_lookups("service"))
+    dossier = dossiers.filter(public_id=public_id).first()
     actor = dossier and actor_for(dossier, request.user, held_tokens(request))
     if not actor:
         raise Http404
@@ -189,7 +192,7 @@ def _page_inputs(step, form, complete) -> dict:
 
 
 def _send_link_if_new(request, dossier, actor):
-    dossier.refresh_from_db()
+    """``dossier``: as the applicant page just saved it."""
     if online.should_send_resume_link(dossier):
         sent_to = online.destinations_as_read(dossier)
         actions.perform(dossier.pk, "resume_link_sent", actor, link=resume_link(request, dossier))
@@ -200,7 +203,7 @@ def _send_link_if_new(request, dossier, actor):
 
 
 def step(request, public_id, step):
-    dossier, actor = citizen_dossier(request, public_id)
+    dossier, actor = citizen_dossier(request, public_id, with_catalogue=True)
     if dossier.state != S.DRAFT:
         return redirect("citizen_follow", public_id=dossier.public_id)
     if step == online.CHECK:
@@ -217,10 +220,13 @@ def step(request, public_id, step):
         complete = form.is_valid()
         if complete or step != online.OFFICE:
             try:
-                actions.perform(
+                # What passed was kept: what the page shows next (documents received beside
+                # the errors, the contact details the link goes to) is the dossier as saved.
+                dossier = actions.perform(
                     dossier.pk,
                     "draft_saved",
                     actor,
+                    catalogue=dossier.service,
                     page=step,
                     complete=complete,
                     **_page_inputs(step, form, complete),
@@ -235,8 +241,6 @@ def step(request, public_id, step):
                 _send_link_if_new(request, dossier, actor)
             following = online.CHECK if back_to_check else online.next_step(dossier.service, step)
             return redirect("citizen_step", public_id=dossier.public_id, step=following)
-        # What passed was kept: documents received now show as such beside the errors.
-        dossier.refresh_from_db()
     steps = online.steps_for(dossier.service)
     index = steps.index(step)
     return render(
@@ -331,9 +335,11 @@ def check(request, dossier, actor, *, status=200):
 
 @require_POST
 def submit(request, public_id):
-    dossier, actor = citizen_dossier(request, public_id)
+    dossier, actor = citizen_dossier(request, public_id, with_catalogue=True)
     try:
-        dossier = actions.perform(dossier.pk, "submit", actor, idempotent=True)
+        dossier = actions.perform(
+            dossier.pk, "submit", actor, catalogue=dossier.service, idempotent=True
+        )
     except InvalidInput as error:
         messages.error(request, error.message)
         return check(request, dossier, actor, status=400)
