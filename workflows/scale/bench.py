@@ -97,6 +97,12 @@ def counting():
         yield statements
 
 
+def is_savepoint(sql: str) -> bool:
+    """A savepoint statement: inside the bench's rolled-back transaction, each ``atomic()`` of a
+    request becomes a savepoint, which a real request (its own transaction) never sends."""
+    return sql.lstrip().upper().startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO"))
+
+
 def figures(timings) -> dict:
     ordered = sorted(timings)
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
@@ -227,7 +233,7 @@ class Bench:
                 raise NothingToMeasure(f"{url} answered {response.status_code}")
             if record:
                 timings.setdefault(name, []).append(elapsed)
-                queries[name] = len(captured)
+                queries[name] = len([sql for sql in captured if not is_savepoint(sql)])
             return response.url
 
         try:
