@@ -235,7 +235,8 @@ def summary(dossier, today: datetime.date | None = None) -> ClockSummary:
         due_date=dossier.due_date,
         answer_by=dossier.answer_by if dossier.state in ASKING_STATES else None,
         no_answer_since=no_answer_since(dossier, today),
-        extension=DeadlineExtension.objects.filter(dossier=dossier).first(),
+        # Read with the dossier when the caller selected it (a missing row: getattr's default).
+        extension=getattr(dossier, "deadline_extension", None),
         elapsed=elapsed,
     )
 

@@ -28,7 +28,12 @@ class InformationRequestForm(StepForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.dossier is not None:
-            self.fields["answer_by"].initial = clock.default_answer_by(self.dossier, timezone.now())
+            # A callable: worked out (one query for the calendar) only when the field is shown,
+            # not for each button of the dossier page.
+            dossier = self.dossier
+            self.fields["answer_by"].initial = lambda: clock.default_answer_by(
+                dossier, timezone.now()
+            )
 
     def clean_answer_by(self):
         answer_by = self.cleaned_data["answer_by"]

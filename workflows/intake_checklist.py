@@ -100,8 +100,11 @@ def from_entry(entry, *, current: bool = True) -> Checklist:
     )
 
 
-def latest(dossier) -> Checklist | None:
-    """The dossier's latest checklist, and whether it is current (no state change since)."""
+def latest(dossier, history=None) -> Checklist | None:
+    """The dossier's latest checklist, and whether it is current (no state change since).
+    ``history``: all the dossier's entries, when the caller has read them already."""
+    if history is not None:
+        return _latest_in(history)
     entry = dossier.history.filter(kind=KIND).order_by("-position").first()
     if entry is None:
         return None
@@ -109,6 +112,17 @@ def latest(dossier) -> Checklist | None:
         dossier.history.filter(position__gt=entry.position)
         .exclude(from_state=F("to_state"))
         .exists()
+    )
+    return from_entry(entry, current=not moved_since)
+
+
+def _latest_in(history) -> Checklist | None:
+    checklists = [entry for entry in history if entry.kind == KIND]
+    entry = max(checklists, key=lambda entry: entry.position, default=None)
+    if entry is None:
+        return None
+    moved_since = any(
+        later.position > entry.position and later.from_state != later.to_state for later in history
     )
     return from_entry(entry, current=not moved_since)
 
@@ -142,10 +156,10 @@ def reasons(dossier, checklist: Checklist) -> str:
     return "\n".join(lines)
 
 
-def for_page(dossier, actor) -> dict:
+def for_page(dossier, actor, history=None) -> dict:
     """What the dossier page shows: the latest checklist, line by line, and whether this actor
-    may record one now."""
-    checklist = latest(dossier)
+    may record one now. ``history``: all the dossier's entries, when the caller has them."""
+    checklist = latest(dossier, history)
     lines = []
     if checklist is not None:
         documents = {document.code: document for document in dossier.service.documents.all()}

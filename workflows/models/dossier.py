@@ -301,7 +301,16 @@ class Dossier(DossierLifecycle):
 
     def total_paid(self) -> int:
         """What the citizen has paid, reversed payments not counted."""
+        payments = self._prefetched("payments")
+        if payments is not None:
+            return sum(payment.amount_bif for payment in payments if payment.reversed_at is None)
         return self.payments.counted().aggregate(total=models.Sum("amount_bif"))["total"] or 0
+
+    def _prefetched(self, relation: str):
+        """The rows of ``relation`` when a page prefetched them (the dossier page lists its
+        payments, attachments and scheduled steps, and the steps' conditions read them too):
+        one query for both instead of one per condition."""
+        return getattr(self, "_prefetched_objects_cache", {}).get(relation)
 
     def amount_due(self) -> int:
         """What is left to pay of the service's fee."""
@@ -324,9 +333,14 @@ class Dossier(DossierLifecycle):
 
     def missing_mandatory_documents(self, attached_document_ids=None):
         """The mandatory documents not received yet. ``attached_document_ids``: the documents
-        of the dossier's attachments, when the caller has just read or written them."""
+        of the dossier's attachments, when the caller has just read or written them; else the
+        attachments the page read already (``_prefetched``), else a query."""
         if attached_document_ids is None:
-            attached_document_ids = self.attachments.values_list("document_id", flat=True)
+            attachments = self._prefetched("attachments")
+            if attachments is not None:
+                attached_document_ids = [attachment.document_id for attachment in attachments]
+            else:
+                attached_document_ids = self.attachments.values_list("document_id", flat=True)
         attached = set(attached_document_ids)
         return [
             doc for doc in self.service.documents.all() if doc.mandatory and doc.pk not in attached
@@ -334,6 +348,10 @@ class Dossier(DossierLifecycle):
 
     def open_scheduled_step(self):
         """The inspection, appointment or notice under way, if any (latest without outcome)."""
+        steps = self._prefetched("scheduled_steps")
+        if steps is not None:
+            open_steps = [step for step in steps if step.recorded_at is None]
+            return max(open_steps, key=lambda step: step.pk, default=None)
         return self.scheduled_steps.filter(recorded_at__isnull=True).order_by("-id").first()
 
     def routed_institution(self):

@@ -1,6 +1,7 @@
 """Screens shared by the counter, the review queue and the auditor: one dossier, its steps."""
 
 from django.contrib import messages
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -16,7 +17,7 @@ from workflows.events.payments import REVERSIBLE_STATES
 from workflows.exceptions import ActionError
 from workflows.forms import NoteForm, step_form
 from workflows.history_display import history_lines
-from workflows.models import Dossier
+from workflows.models import Attachment, Dossier, Payment
 from workflows.views.access import staff_required
 from workflows.views.files import VIEWABLE_TYPES, attachment_file
 from workflows.views.objections import objections_shown
@@ -47,12 +48,55 @@ def _decision(dossier):
         return None
 
 
+def dossier_for_page(request, tracking_number) -> Dossier:
+    """``visible_dossier`` with what its page shows, in a number of queries that does not grow
+    with its history, attachments or payments: its one-to-one records in the same query, its
+    lists prefetched once (the steps' conditions and forms read the payments,
+    attachments, scheduled steps and required documents the page lists)."""
+    return get_object_or_404(
+        Dossier.objects.visible_to(Actor.for_user(request.user))
+        .select_related(
+            "service",
+            "office__province",
+            "institution",
+            "officer",
+            "clerk",
+            "applicant_commune",
+            "decision",
+            "collection__handed_over_by",
+            "collection__authorisation",
+            "deadline_extension",
+        )
+        .prefetch_related(
+            Prefetch("attachments", Attachment.objects.select_related("document")),
+            Prefetch("payments", Payment.objects.select_related("reversed_by")),
+            "scheduled_steps",
+            "history",
+            # What the service asks for: read by the intake conditions, the checklist and the
+            # upload forms, whichever the state shows.
+            "service__documents",
+        ),
+        tracking_number=tracking_number,
+    )
+
+
+def _with_own_workplace(user, dossier):
+    """The staff menu names the user's office or institution: usually the dossier's, already
+    read, so the menu does not read it again."""
+    if user.office_id is not None and user.office_id == dossier.office_id:
+        user.office = dossier.office
+    elif user.institution_id is not None and user.institution_id == dossier.institution_id:
+        user.institution = dossier.institution
+
+
 @staff_required
 def detail(request, tracking_number):
-    dossier = visible_dossier(request, tracking_number)
+    dossier = dossier_for_page(request, tracking_number)
+    _with_own_workplace(request.user, dossier)
     actor = Actor.for_user(request.user)
     available, blocked = events.available_steps(dossier, actor)
     documents = handing.issued(dossier)
+    history = list(dossier.history.all())
     steps = [
         {
             "event": event,
@@ -71,15 +115,15 @@ def detail(request, tracking_number):
             "decision": _decision(dossier),
             "scheduled_step": dossier.open_scheduled_step(),
             "answers": labelled_answers(dossier.service, dossier.answers),
-            "attachments": dossier.attachments.select_related("document"),
-            "payments": dossier.payments.select_related("reversed_by"),
+            "attachments": dossier.attachments.all(),
+            "payments": dossier.payments.all(),
             "may_reverse_payments": may.office_supervisor(dossier, actor)
             and dossier.state in REVERSIBLE_STATES,
             "collection": _collection(dossier),
             "documents": documents,
-            "to_hand_over": handing.to_hand_over(dossier, documents),
+            "to_hand_over": handing.to_hand_over(dossier, documents, history),
             "may_revoke": may.supervisor_handling(dossier, actor),
-            "history": history_lines(dossier.history.all()),
+            "history": history_lines(history),
             "correspondence": correspondence.for_dossier(dossier),
             "clock": clock.summary(dossier),
             "steps": [step for step in steps if not step["event"].set_apart],
@@ -89,7 +133,7 @@ def detail(request, tracking_number):
             ],
             "note_form": NoteForm() if may.staff_handling(dossier, actor) else None,
             "objections": objections_shown(dossier, actor),
-            "intake_checklist": intake_checklist.for_page(dossier, actor),
+            "intake_checklist": intake_checklist.for_page(dossier, actor, history),
         },
     )
 

@@ -16,10 +16,11 @@ def objections_shown(dossier, actor) -> list | None:
     (the section is not shown), an empty list when none was recorded during a notice."""
     if not may.staff_handling(dossier, actor):
         return None
-    objections = list(dossier.objections.order_by("received_on", "id"))
-    if not objections and not dossier.scheduled_steps.filter(kind=StepKind.PUBLIC_NOTICE).exists():
+    # An objection is received during a public notice of the dossier: without one, there is
+    # nothing to read (and the scheduled steps are often prefetched by the page).
+    if not any(step.kind == StepKind.PUBLIC_NOTICE for step in dossier.scheduled_steps.all()):
         return None
-    return objections
+    return list(dossier.objections.order_by("received_on", "id"))
 
 
 @staff_required
