@@ -12,7 +12,6 @@ from workflows.documents import labels
 from workflows.documents.bilingual import Both, both, both_of, both_rows
 from workflows.documents.contents.base import (
     Contents,
-    deciding_institution,
     institution_name,
     status_page_address,
 )
@@ -60,10 +59,9 @@ def collection_notice(dossier, occasion, language) -> Contents:
     """The institution made the document itself (a passport): where to collect it, and what
     to bring."""
     document = partial(localized, dossier.service, "issued_document")
-    facts = [
-        (both_of(language, DOCUMENT_TO_COLLECT), both(language, document)),
-        (both_of(language, labels.INSTITUTION), deciding_institution(dossier, language)),
-    ]
+    # The statement names the institution that made it: not repeated as a fact (a row of the
+    # table costs a notice more render time than a paragraph of text).
+    facts = [(both_of(language, DOCUMENT_TO_COLLECT), both(language, document))]
     ready = partial(str, DossierState.READY_FOR_COLLECTION.label)
     return Contents(
         facts=facts,
