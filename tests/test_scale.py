@@ -15,6 +15,7 @@ from workflows.history_chain import broken_links
 from workflows.models import (
     Attachment,
     ClockSuspension,
+    Decision,
     DocumentCounter,
     Dossier,
     HistoryEntry,
@@ -68,6 +69,26 @@ def test_filed_dossiers_satisfy_the_tables_rules_and_open_ones_are_recent(genera
     assert all(d.clock_paused_at and d.citizen_request for d in waiting)
 
 
+def test_decided_dossiers_have_their_decision_as_their_history_tells_it(generated):
+    deciding = HistoryEntry.objects.filter(kind__in=["approve", "reject"]).select_related("dossier")
+    decisions = {decision.dossier_id: decision for decision in Decision.objects.all()}
+    # About seven dossiers in ten went through the decision.
+    assert 0.5 < len(deciding) / 200 < 0.9
+    assert set(decisions) == {entry.dossier_id for entry in deciding}
+    for entry in deciding:
+        decision = decisions[entry.dossier_id]
+        assert decision.outcome == {"approve": "approved", "reject": "rejected"}[entry.kind]
+        assert decision.decided_at == entry.at
+        assert (decision.decided_by_id, decision.decided_by_name) == (
+            entry.actor_user_id,
+            entry.actor_name,
+        )
+        assert decision.decided_by.role == "officer"
+        assert decision.reasons == entry.comment
+        assert decision.institution_id is not None
+        assert decision.institution_id == entry.dossier.institution_id
+
+
 def test_counters_are_past_the_generated_numbers_so_the_next_filing_does_not_collide(generated):
     for counter in TrackingCounter.objects.all():
         prefix = f"-{counter.year}-"
@@ -103,7 +124,7 @@ def test_a_second_run_adds_to_the_first(generated):
 def test_bench_times_every_page_and_writes_nothing(generated):
     before = {
         m.__name__: m.objects.count()
-        for m in (Dossier, HistoryEntry, Attachment, Payment, ClockSuspension)
+        for m in (Dossier, HistoryEntry, Attachment, Payment, ClockSuspension, Decision)
     }
     logins = dict(User.objects.values_list("pk", "last_login"))
     out = io.StringIO()
@@ -130,7 +151,7 @@ def test_bench_times_every_page_and_writes_nothing(generated):
     assert result["pages"]["file_online"]["queries"] < 60
     after = {
         m.__name__: m.objects.count()
-        for m in (Dossier, HistoryEntry, Attachment, Payment, ClockSuspension)
+        for m in (Dossier, HistoryEntry, Attachment, Payment, ClockSuspension, Decision)
     }
     assert after == before
     assert dict(User.objects.values_list("pk", "last_login")) == logins

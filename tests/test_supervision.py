@@ -15,7 +15,7 @@ from workflows import assignment, supervision
 from workflows.actions import perform
 from workflows.actors import Actor
 from workflows.deadlines import add_working_days
-from workflows.models import Dossier
+from workflows.models import Decision, Dossier, Outcome
 from workflows.states import DossierState
 from workflows.views import paging
 
@@ -603,6 +603,50 @@ def test_the_workload_is_counted_from_its_own_index_whatever_the_finished_dossie
         )
         plan = counts.explain()
         assert f"Index Only Scan using {index}" in plan, plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="plans are PostgreSQL's")
+def test_the_medians_read_only_the_institutions_decisions_of_the_window(
+    clerk_gitega, office_gitega, officer_urbanism, officer_migration, building_permit
+):
+    dossier = at(office_gitega, clerk_gitega, building_permit, forwarded=True)
+    urbanism, migration = officer_urbanism.institution, officer_migration.institution
+    # Two years of decisions, most of them another institution's.
+    copies(
+        dossier,
+        4000,
+        institution=lambda index: urbanism if index % 10 == 0 else migration,
+    )
+    now = timezone.now()
+
+    def days_ago(index):
+        return index % 730
+
+    Decision.objects.bulk_create(
+        Decision(
+            dossier=copied,
+            institution_id=copied.institution_id,
+            outcome=Outcome.APPROVED,
+            decided_by=officer_urbanism,
+            decided_by_name="Officer",
+            decided_at=now - datetime.timedelta(days=days_ago(int(copied.tracking_number[5:]))),
+        )
+        for copied in Dossier.objects.filter(tracking_number__startswith="COPY-")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE workflows_decision")
+    actor = Actor.for_user(officer_urbanism)
+
+    decided = supervision.decided_in_window(
+        Dossier.objects.visible_to(actor), institution=urbanism.pk, now=now
+    )
+
+    plan = decided.explain()
+    assert "decision_institution_at" in plan, plan
+    # The institution's own, and only those of the window.
+    assert decided.count() == len(
+        [index for index in range(4000) if index % 10 == 0 and days_ago(index) <= 90]
+    )
 
 
 def test_the_workload_reads_the_dossiers_once_and_finds_its_people_among_the_counts(

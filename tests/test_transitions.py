@@ -474,6 +474,14 @@ def test_the_reasons_of_a_rejection_are_kept(personas):
     assert decision.decided_by_name == str(personas.officer_urbanism)
 
 
+def test_a_decision_records_the_institution_that_took_it(personas):
+    dossier = filed_in_gitega(personas, S.IN_REVIEW)
+
+    perform(dossier.pk, "approve", personas.officer_urbanism)
+
+    assert reloaded(dossier).decision.institution == personas.urbanism
+
+
 @pytest.mark.parametrize("step", ["reject", "return_for_correction", "request_information"])
 def test_reasons_written_for_the_citizen_must_be_real_text(personas, step):
     source = {"return_for_correction": S.INTAKE}.get(step, S.IN_REVIEW)

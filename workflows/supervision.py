@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy as _
 from services.models import Service
 from workflows import assignment
 from workflows.deadlines import working_days_between
-from workflows.models import Decision
 from workflows.queues import COUNTER_TABS
 from workflows.states import REVIEW_STATES, DossierState
 
@@ -154,39 +153,58 @@ class ServiceMedian:
     decisions: int
 
 
-def median_days_to_decision(dossiers, *, now=None, days: int = MEDIAN_WINDOW_DAYS) -> list:
+def decided_in_window(dossiers, *, institution=None, now=None, days: int = MEDIAN_WINDOW_DAYS):
+    """(service id, forwarded at, decided at) of the forwarded dossiers of ``dossiers`` decided
+    in the last ``days`` days.
+
+    ``institution`` is the institution whose scope ``dossiers`` is, when it is one's: its
+    decisions of the window are then read from the index on ``(institution, decided_at)``, a
+    few thousand rows at the busiest, where the index on ``decided_at`` alone would read every
+    institution's (some 200,000 at a million dossiers a year). The decisions are joined to
+    ``dossiers`` whatever the hint, so only decisions on dossiers of the scope are counted.
+    """
+    now = now or timezone.now()
+    window = {
+        "decision__decided_at__gte": now - datetime.timedelta(days=days),
+        "forwarded_at__isnull": False,
+    }
+    if institution is not None:
+        window["decision__institution"] = institution
+    return (
+        dossiers.filter(**window)
+        .order_by()
+        .values_list("service_id", "forwarded_at", "decision__decided_at")
+    )
+
+
+def median_days_to_decision(
+    dossiers, *, institution=None, now=None, days: int = MEDIAN_WINDOW_DAYS
+) -> list:
     """Per service, the median number of working days from forwarding to decision, over the
-    decisions of the last ``days`` days on ``dossiers`` (an institution's scope).
+    decisions of the last ``days`` days on ``dossiers`` (a supervisor's scope; ``institution``
+    as for ``decided_in_window``).
 
     Working days skip weekends and Burundi's public holidays (``workflows.deadlines``), which
     the database does not know: one query reads, for each decision of the window, its service,
     when its dossier was forwarded and when it was decided, and the days are counted here. The
-    work is bounded by the window: 90 days of one institution's decisions (a few thousand rows
-    of three columns at the busiest), served by the index on ``decided_at``; it does not grow
-    with the years of history. A second query names the services.
+    work is bounded by the window, not by the years of history. A second query names the
+    services.
     """
-    now = now or timezone.now()
-    decisions = Decision.objects.filter(
-        dossier__in=dossiers.values("pk"),
-        decided_at__gte=now - datetime.timedelta(days=days),
-        dossier__forwarded_at__isnull=False,
-    )
     durations: dict[int, list[int]] = {}
-    for service_id, forwarded_at, decided_at in decisions.values_list(
-        "dossier__service_id", "dossier__forwarded_at", "decided_at"
+    for service_id, forwarded_at, decided_at in decided_in_window(
+        dossiers, institution=institution, now=now, days=days
     ):
         days_taken = working_days_between(
             timezone.localdate(forwarded_at), timezone.localdate(decided_at)
         )
         durations.setdefault(service_id, []).append(days_taken)
-    services = Service.objects.filter(pk__in=decisions.values("dossier__service_id"))
+    services = Service.objects.filter(pk__in=list(durations))
     return sorted(
         (
             ServiceMedian(
                 service, statistics.median(durations[service.pk]), len(durations[service.pk])
             )
             for service in services
-            if service.pk in durations
         ),
         key=lambda median: median.service.name,
     )

@@ -226,6 +226,7 @@ class Decide(TransitionEvent):
             decided_by=actor.user,
             decided_by_name=actor.display_name,
             decided_at=ctx.now,
+            institution_id=dossier.institution_id,
         )
 
 

@@ -41,14 +41,30 @@ class Decision(models.Model):
     )
     decided_by_name = models.CharField(_("decided by (name)"), max_length=300)
     decided_at = models.DateTimeField(_("decided"))
+    # The dossier's institution when it decided: a ministry supervisor's medians read their
+    # institution's decisions of the window from their own index, not every institution's.
+    institution = models.ForeignKey(
+        "services.Institution",
+        verbose_name=_("institution"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        # (institution, decided_at) below serves the lookups by institution too.
+        db_index=False,
+    )
 
     objects = DecisionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("decision")
         verbose_name_plural = _("decisions")
-        # The supervisors' medians read the decisions of the last 90 days.
-        indexes = [models.Index(fields=["decided_at"], name="decision_decided_at")]
+        # The supervisors' medians read the decisions of the last 90 days: an institution's
+        # from the second index, any other scope's from the first.
+        indexes = [
+            models.Index(fields=["decided_at"], name="decision_decided_at"),
+            models.Index(fields=["institution", "decided_at"], name="decision_institution_at"),
+        ]
         constraints = [
             models.CheckConstraint(
                 name="rejections_have_reasons",

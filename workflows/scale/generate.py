@@ -9,7 +9,9 @@ hashed and chained by ``workflows.history_hash`` as ``HistoryEntry.objects.appen
 on together, so the next real filing takes the next number.
 
 Rows are written with COPY (``workflows.scale.copy``), in batches of one transaction each.
-Issued documents and decisions are not generated (their PDFs and seals are out of scope).
+A dossier that went through approval or rejection has its ``Decision``, taken by the officer
+and at the time of that step, as ``perform`` would have written it. Issued documents are not
+generated (their PDFs and seals are out of scope).
 """
 
 import datetime
@@ -31,10 +33,12 @@ from workflows.actors import Actor
 from workflows.models import (
     Attachment,
     ClockSuspension,
+    Decision,
     DocumentCounter,
     Dossier,
     HistoryEntry,
     HistoryHead,
+    Outcome,
     Payment,
     TrackingCounter,
 )
@@ -88,6 +92,8 @@ HISTORY_YEARS = 10
 LANGUAGES = (["fr"] * 50) + (["rn"] * 45) + (["en"] * 5)
 METHODS = ["cash"] * 6 + ["lumicash"] * 2 + ["ecocash", "bank"]
 STAFF_PER_SIDE = 3
+#: The deciding steps (``workflows.events.review``) and the outcome each records.
+OUTCOMES = {"approve": Outcome.APPROVED, "reject": Outcome.REJECTED}
 #: What the steps that require a comment say (requests, reasons).
 COMMENTS = {
     "return_for_correction": "Please bring a legible copy of your national ID card.",
@@ -115,6 +121,19 @@ class Step:
     from_state: str
     to_state: str
     at: datetime.datetime
+
+
+@dataclass
+class Rows:
+    """A batch's rows, table by table, as ``Copier.write`` takes them."""
+
+    dossiers: list = field(default_factory=list)
+    entries: list = field(default_factory=list)
+    heads: list = field(default_factory=list)
+    attachments: list = field(default_factory=list)
+    payments: list = field(default_factory=list)
+    suspensions: list = field(default_factory=list)
+    decisions: list = field(default_factory=list)
 
 
 @dataclass
@@ -301,27 +320,30 @@ class Generator:
     def write_batch(self, count: int):
         plans = [self.plan() for _ in range(count)]
         ids = reserve_ids(Dossier, count)
-        dossiers, entries, heads, attachments, payments, suspensions = [], [], [], [], [], []
+        rows = Rows()
         for pk, plan in zip(ids, plans, strict=True):
-            self._rows(pk, plan, dossiers, entries, heads, attachments, payments, suspensions)
+            self._rows(pk, plan, rows)
         with transaction.atomic():
-            Copier(Dossier, with_id=True).write(dossiers)
-            Copier(HistoryEntry).write(entries)
-            Copier(HistoryHead, with_id=True).write(heads)
-            Copier(Attachment).write(attachments)
-            Copier(Payment).write(payments)
-            Copier(ClockSuspension).write(suspensions)
+            Copier(Dossier, with_id=True).write(rows.dossiers)
+            Copier(HistoryEntry).write(rows.entries)
+            Copier(HistoryHead, with_id=True).write(rows.heads)
+            Copier(Attachment).write(rows.attachments)
+            Copier(Payment).write(rows.payments)
+            Copier(ClockSuspension).write(rows.suspensions)
+            Copier(Decision).write(rows.decisions)
             self._save_counters()
         self.created.update(
-            dossiers=len(dossiers),
-            history=len(entries),
-            attachments=len(attachments),
-            payments=len(payments),
-            suspensions=len(suspensions),
+            dossiers=len(rows.dossiers),
+            history=len(rows.entries),
+            attachments=len(rows.attachments),
+            payments=len(rows.payments),
+            suspensions=len(rows.suspensions),
+            decisions=len(rows.decisions),
         )
 
-    def _rows(self, pk, plan, dossiers, entries, heads, attachments, payments, suspensions):
+    def _rows(self, pk, plan, rows: Rows):
         rng = self.rng
+        payments, suspensions = rows.payments, rows.suspensions
         d = dict(plan.dossier)
         service, office = d.pop("service"), d.pop("office")
         d.update(
@@ -397,6 +419,18 @@ class Generator:
                 actor = Actor.system()
             elif step.name in INSTITUTION_STEPS:
                 actor = officer
+                if step.name in OUTCOMES:
+                    rows.decisions.append(
+                        {
+                            "dossier_id": pk,
+                            "outcome": OUTCOMES[step.name],
+                            "reasons": COMMENTS[step.name],
+                            "decided_by_id": officer.user_id,
+                            "decided_by_name": officer.display_name[:300],
+                            "decided_at": step.at,
+                            "institution_id": d["institution_id"],
+                        }
+                    )
             else:
                 actor = clerk
             comment = COMMENTS.get(step.name, "")
@@ -436,7 +470,7 @@ class Generator:
             )
             entry.hash = history_hash.compute_hash(entry)
             previous_hash = entry.hash
-            entries.append(vars(entry))
+            rows.entries.append(vars(entry))
         if paused is not None:
             suspensions.append(
                 {"dossier_id": pk, "waiting_state": paused[0], "paused_at": paused[1]}
@@ -447,10 +481,10 @@ class Generator:
                 d["answer_by"] = (paused[1] + datetime.timedelta(days=14)).date()
         if d["state"] == S.DRAFT and d["channel"] == "online":
             d["current_step"] = "applicant"
-        heads.append({"dossier_id": pk, "position": position, "hash": previous_hash})
+        rows.heads.append({"dossier_id": pk, "position": position, "hash": previous_hash})
         if d.get("submitted_at"):
             for document_id in self.mandatory[service.pk]:
-                attachments.append(
+                rows.attachments.append(
                     {
                         "dossier_id": pk,
                         "document_id": document_id,
@@ -462,7 +496,7 @@ class Generator:
                         "uploaded_at": d["submitted_at"],
                     }
                 )
-        dossiers.append(d)
+        rows.dossiers.append(d)
 
     def _save_counters(self):
         with connection.cursor() as cursor:
@@ -505,7 +539,15 @@ class Generator:
 def analyse():
     tables = [
         m._meta.db_table
-        for m in (Dossier, HistoryEntry, HistoryHead, Attachment, Payment, ClockSuspension)
+        for m in (
+            Dossier,
+            HistoryEntry,
+            HistoryHead,
+            Attachment,
+            Payment,
+            ClockSuspension,
+            Decision,
+        )
     ]
     with connection.cursor() as cursor:
         for table in tables:

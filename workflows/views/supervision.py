@@ -132,7 +132,13 @@ def _render(request, actor, side, scoped, workload, people, form, status):
         {
             "at_institution": at_institution,
             "workload": workload,
-            "medians": (supervision.median_days_to_decision(scoped) if at_institution else None),
+            "medians": (
+                supervision.median_days_to_decision(
+                    scoped, institution=assignment.scope_id(actor, side)
+                )
+                if at_institution
+                else None
+            ),
             "median_window": supervision.MEDIAN_WINDOW_DAYS,
             "page": page,
             "rows": queue_rows(page.rows, at_institution=at_institution, today=today),
