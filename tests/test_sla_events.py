@@ -134,7 +134,9 @@ def test_a_paused_dossier_is_not_overdue_even_past_its_date(personas, reviewed):
     with clock_at(later):
         asked.refresh_from_db()
         assert not asked.is_overdue
-        (row,) = queue_rows(Dossier.objects.filter(pk=asked.pk).for_queue(), at_institution=True)
+        (row,) = queue_rows(
+            Dossier.objects.filter(pk=asked.pk).for_queue().queue_values(), at_institution=True
+        )
         assert not row.is_overdue
         response = signed_in(personas.officer_urbanism).get(
             reverse("review_queue"), {"show": "all", "overdue": "on"}
