@@ -42,6 +42,16 @@ from workflows.states import INSTITUTION_STEPS, DossierState
 
 S = DossierState
 PASSWORD = "a-long-test-password"
+#: The applicant page of the online filing as a citizen fills it in (the commune to add).
+ONLINE_APPLICANT_POST = {
+    "applicant-applicant_first_name": "Aline",
+    "applicant-applicant_last_name": "Ndayishimiye",
+    "applicant-applicant_national_id": "0412/000123",
+    "applicant-applicant_birth_date": "1990-05-17",
+    "applicant-applicant_phone": "79 12 34 56",
+    "applicant-applicant_email": "",
+    "applicant-language": "fr",
+}
 
 # --- Tiny real files --------------------------------------------------------------------------
 

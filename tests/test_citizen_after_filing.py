@@ -14,6 +14,7 @@ from services import payment_instructions
 from services.models import PaymentChannel, PaymentOperator
 from tests.factories import (
     MINIMAL_PDF,
+    ONLINE_APPLICANT_POST,
     STEP_COMMENTS,
     AttachmentFactory,
     DossierFactory,
@@ -90,15 +91,7 @@ def draft(browser, building_permit, office_gitega, commune_gitega):
     return Dossier.objects.get()
 
 
-APPLICANT = {
-    "applicant-applicant_first_name": "Aline",
-    "applicant-applicant_last_name": "Ndayishimiye",
-    "applicant-applicant_national_id": "0412/000123",
-    "applicant-applicant_birth_date": "1990-05-17",
-    "applicant-applicant_phone": "79 12 34 56",
-    "applicant-applicant_email": "",
-    "applicant-language": "en",
-}
+APPLICANT = {**ONLINE_APPLICANT_POST, "applicant-language": "en"}
 
 
 def fill_up_to_check(browser, dossier, commune):

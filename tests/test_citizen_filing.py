@@ -8,19 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories import MINIMAL_PDF, UserFactory, png_bytes
+from tests.factories import MINIMAL_PDF, ONLINE_APPLICANT_POST, UserFactory, png_bytes
 from workflows.models import Dossier, HistoryEntry
 from workflows.states import DossierState as S
-
-APPLICANT_POST = {
-    "applicant-applicant_first_name": "Aline",
-    "applicant-applicant_last_name": "Ndayishimiye",
-    "applicant-applicant_national_id": "0412/000123",
-    "applicant-applicant_birth_date": "1990-05-17",
-    "applicant-applicant_phone": "79 12 34 56",
-    "applicant-applicant_email": "",
-    "applicant-language": "fr",
-}
 
 
 def pdf(name="plans.pdf"):
@@ -44,7 +34,7 @@ def draft(client, building_permit, office_gitega, commune_gitega):
 
 
 def applicant_data(commune):
-    return {**APPLICANT_POST, "applicant-applicant_commune": commune.pk}
+    return {**ONLINE_APPLICANT_POST, "applicant-applicant_commune": commune.pk}
 
 
 def fill_everything(client, dossier, commune):

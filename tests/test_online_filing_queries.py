@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from tests.factories import (
     MINIMAL_PDF,
+    ONLINE_APPLICANT_POST,
     RequiredDocumentFactory,
     ServiceFactory,
     ServiceFieldFactory,
@@ -20,16 +21,6 @@ from workflows.states import DossierState as S
 
 #: The whole online filing, from choosing the office to submitting, stays under this.
 FILING_QUERIES = 60
-
-APPLICANT_POST = {
-    "applicant-applicant_first_name": "Aline",
-    "applicant-applicant_last_name": "Ndayishimiye",
-    "applicant-applicant_national_id": "0412/000123",
-    "applicant-applicant_birth_date": "1990-05-17",
-    "applicant-applicant_phone": "79 12 34 56",
-    "applicant-applicant_email": "",
-    "applicant-language": "fr",
-}
 
 
 def statements(captured) -> list[str]:
@@ -57,7 +48,9 @@ def file_online(service, office, commune) -> dict[str, list[list[str]]]:
         return response.url
 
     url = post("start", reverse("citizen_start", args=[service.code]), {"office": office.pk})
-    url = post("applicant", url, {**APPLICANT_POST, "applicant-applicant_commune": commune.pk})
+    url = post(
+        "applicant", url, {**ONLINE_APPLICANT_POST, "applicant-applicant_commune": commune.pk}
+    )
     while "/questions-" in url:
         answers = {f"answer-{field.code}": "Parcelle 12" for field in service.fields.all()}
         url = post("questions", url, answers)

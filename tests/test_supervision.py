@@ -2,6 +2,7 @@
 
 import copy
 import datetime
+import functools
 import uuid
 
 import pytest
@@ -534,23 +535,32 @@ def copies(dossier, count, **varying):
         cursor.execute("ANALYZE workflows_dossier")
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="plans are PostgreSQL's")
-def test_the_holder_filters_use_their_indexes(
-    clerk_gitega, office_gitega, officer_urbanism, building_permit
-):
-    clerks = [UserFactory(clerk=True, office=office_gitega) for _ in range(20)]
-    officers = [
-        UserFactory(officer=True, institution=officer_urbanism.institution) for _ in range(20)
-    ]
-    dossier = at(
-        office_gitega, clerk_gitega, building_permit, in_review=True, officer=officer_urbanism
-    )
+def held_copies(office, clerk, officer, service, **varying):
+    """Twenty clerks and twenty officers, and 4,000 copies of one dossier in review, each held by
+    one of them (every 21st by nobody); ``varying`` as for ``copies``, given the dossier too."""
+    clerks = [UserFactory(clerk=True, office=office) for _ in range(20)]
+    officers = [UserFactory(officer=True, institution=officer.institution) for _ in range(20)]
+    dossier = at(office, clerk, service, in_review=True, officer=officer)
     copies(
         dossier,
         4000,
         clerk=lambda index: clerks[index % 20] if index % 21 else None,
         officer=lambda index: officers[index % 20] if index % 21 else None,
-        due_date=lambda index: dossier.due_date + datetime.timedelta(days=index % 300),
+        **{name: functools.partial(value, dossier) for name, value in varying.items()},
+    )
+    return clerks, officers, dossier
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="plans are PostgreSQL's")
+def test_the_holder_filters_use_their_indexes(
+    clerk_gitega, office_gitega, officer_urbanism, building_permit
+):
+    clerks, officers, dossier = held_copies(
+        office_gitega,
+        clerk_gitega,
+        officer_urbanism,
+        building_permit,
+        due_date=lambda dossier, index: dossier.due_date + datetime.timedelta(days=index % 300),
     )
     cases = [
         (clerk_gitega, {"clerk": clerks[3]}, "dossier_office_holder"),
@@ -571,18 +581,8 @@ def test_the_holder_filters_use_their_indexes(
 def test_the_workload_is_counted_from_its_own_index_whatever_the_finished_dossiers(
     clerk_gitega, office_gitega, officer_urbanism, building_permit
 ):
-    clerks = [UserFactory(clerk=True, office=office_gitega) for _ in range(20)]
-    officers = [
-        UserFactory(officer=True, institution=officer_urbanism.institution) for _ in range(20)
-    ]
-    dossier = at(
-        office_gitega, clerk_gitega, building_permit, in_review=True, officer=officer_urbanism
-    )
-    copies(
-        dossier,
-        4000,
-        clerk=lambda index: clerks[index % 20] if index % 21 else None,
-        officer=lambda index: officers[index % 20] if index % 21 else None,
+    clerks, officers, dossier = held_copies(
+        office_gitega, clerk_gitega, officer_urbanism, building_permit
     )
     # As after a few years: most of a scope is finished, a few are open at each stage.
     states = [S.COLLECTED] * 6 + [S.CLOSED, S.INTAKE, S.IN_REVIEW, S.APPROVED, S.FORWARDED]

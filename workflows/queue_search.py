@@ -272,12 +272,11 @@ def bounded_counts(querysets: dict, bound: int | None = None) -> dict:
 def tab_counts(found, tabs: dict, search: QueueSearch) -> dict:
     """Each tab's bounded count of the dossiers ``found``: tab by tab (``bounded_counts``), or,
     for a name search on PostgreSQL, in one pass (``counts_in_one_pass``)."""
-    querysets = {key: found.filter(condition) for key, condition in tabs.items()}
     if search.searches_a_name() and connections[found.db].vendor == "postgresql":
         counts = counts_in_one_pass(found, tabs)
         if counts is not None:
             return counts
-    return bounded_counts(querysets)
+    return bounded_counts({key: found.filter(condition) for key, condition in tabs.items()})
 
 
 def counts_in_one_pass(found, tabs: dict) -> dict | None:
