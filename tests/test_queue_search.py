@@ -160,6 +160,42 @@ def test_the_overdue_filter_keeps_the_late_dossiers(
     assert listed(get(clerk_client, COUNTER, overdue="on", show="all")) == {late.tracking_number}
 
 
+def test_tabs_the_filters_rule_out_count_none_without_asking_the_database(
+    clerk_client, clerk_gitega, passport
+):
+    with clock_at(datetime.datetime(2025, 1, 6, 9, 0, tzinfo=datetime.UTC)):
+        for state in ("intake", "awaiting_payment", "returned"):
+            DossierFactory(
+                counter=True,
+                service=passport,
+                office=clerk_gitega.office,
+                clerk=clerk_gitega,
+                **{state: True},
+            )
+
+    with CaptureQueriesContext(connection) as context:
+        response = get(clerk_client, COUNTER, overdue="on", show="all")
+
+    # Late, but waiting for the citizen's payment or correction: their clock is paused.
+    counts = {tab.key: tab.count for tab in response.context["tabs"]}
+    assert counts == {
+        "to-check": 1,
+        "payment": 0,
+        "citizen": 0,
+        "at-institution": 0,
+        "collection": 0,
+        "all": 1,
+    }
+    [counting] = [query["sql"] for query in context if "COUNT(*)" in query["sql"]]
+    assert counting.count("COUNT(*)") == 4, counting
+    # A chosen state leaves every other tab out the same way.
+    with CaptureQueriesContext(connection) as context:
+        response = get(clerk_client, COUNTER, state="intake", show="all")
+    assert {tab.key: tab.count for tab in response.context["tabs"]}["to-check"] == 1
+    [counting] = [query["sql"] for query in context if "COUNT(*)" in query["sql"]]
+    assert counting.count("COUNT(*)") == 2, counting
+
+
 def test_search_and_filters_combine(clerk_client, eric, jean, passport, building_permit):
     assert listed(get(clerk_client, COUNTER, q="eric", service=passport.pk, show="all")) == set()
     found = get(clerk_client, COUNTER, q="eric", service=building_permit.pk, show="all")

@@ -24,6 +24,7 @@ from workflows.models import (
 )
 from workflows.states import FINAL_STATES
 from workflows.states import DossierState as S
+from workflows.working_days import working_days_to_decide
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -87,6 +88,10 @@ def test_decided_dossiers_have_their_decision_as_their_history_tells_it(generate
         assert decision.reasons == entry.comment
         assert decision.institution_id is not None
         assert decision.institution_id == entry.dossier.institution_id
+        # What a supervisor's medians read, as ``perform`` records it.
+        assert decision.service_id == entry.dossier.service_id
+        assert decision.working_days == working_days_to_decide(entry.dossier.forwarded_at, entry.at)
+        assert decision.working_days is not None
 
 
 def test_counters_are_past_the_generated_numbers_so_the_next_filing_does_not_collide(generated):

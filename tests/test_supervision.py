@@ -3,9 +3,12 @@
 import copy
 import datetime
 import functools
+import importlib
 import uuid
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps as django_apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -17,6 +20,7 @@ from workflows.actions import perform
 from workflows.actors import Actor
 from workflows.deadlines import add_working_days
 from workflows.models import Decision, Dossier, Outcome
+from workflows.queues import review_tabs
 from workflows.states import DossierState
 from workflows.views import paging
 
@@ -589,7 +593,7 @@ def test_the_workload_is_counted_from_its_own_index_whatever_the_finished_dossie
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE workflows_dossier SET state = (%s::varchar[])[1 + id %% %s]"
-            " WHERE tracking_number LIKE 'COPY-%%'",
+            " WHERE tracking_number LIKE 'COPY-%'",
             [[str(state) for state in states], len(states)],
         )
         cursor.execute("VACUUM ANALYZE workflows_dossier")
@@ -630,22 +634,93 @@ def test_the_medians_read_only_the_institutions_decisions_of_the_window(
             decided_by=officer_urbanism,
             decided_by_name="Officer",
             decided_at=now - datetime.timedelta(days=days_ago(int(copied.tracking_number[5:]))),
+            service_id=copied.service_id,
+            working_days=int(copied.tracking_number[5:]) % 7,
         )
         for copied in Dossier.objects.filter(tracking_number__startswith="COPY-")
     )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE workflows_decision")
-    actor = Actor.for_user(officer_urbanism)
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'decision_institution_at'"
+        )
+        [(definition,)] = cursor.fetchall()
 
-    decided = supervision.decided_in_window(
-        Dossier.objects.visible_to(actor), institution=urbanism.pk, now=now
-    )
+    decided = supervision.decided_in_window(urbanism.pk, now=now)
 
-    plan = decided.explain()
+    # The index carries the service and the working days: once autovacuum has marked the
+    # (insert-only) table's pages visible, the medians read no table at all; no dossier either.
+    assert definition.endswith("(institution_id, decided_at) INCLUDE (service_id, working_days)")
+    plan = decided.values("service_id", "working_days").explain()
     assert "decision_institution_at" in plan, plan
+    assert "workflows_dossier" not in plan, plan
     # The institution's own, and only those of the window.
     assert decided.count() == len(
         [index for index in range(4000) if index % 10 == 0 and days_ago(index) <= 90]
+    )
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="plans are PostgreSQL's")
+def test_an_officers_own_tab_walks_their_dossiers_in_review_in_date_order(
+    clerk_gitega, office_gitega, officer_urbanism, building_permit
+):
+    dossier = at(
+        office_gitega, clerk_gitega, building_permit, in_review=True, officer=officer_urbanism
+    )
+    copies(dossier, 4000, due_date=lambda index: dossier.due_date - datetime.timedelta(index % 900))
+    colleague = UserFactory(officer=True, institution=officer_urbanism.institution)
+    # One in twenty in review with this officer, nine with colleagues, the rest decided long ago.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE workflows_dossier SET officer_id = %s WHERE tracking_number LIKE 'COPY-%%'"
+            " AND right(tracking_number, 6)::int %% 20 BETWEEN 1 AND 9",
+            [colleague.pk],
+        )
+        cursor.execute(
+            "UPDATE workflows_dossier SET state = 'collected' WHERE tracking_number LIKE 'COPY-%'"
+            " AND right(tracking_number, 6)::int % 20 >= 10"
+        )
+        cursor.execute("ANALYZE workflows_dossier")
+    mine = review_tabs(officer_urbanism)["mine"][1]
+
+    page = (
+        Dossier.objects.visible_to(Actor.for_user(officer_urbanism))
+        .for_queue()
+        .filter(mine)
+        .order_by("due_date", "id")[: paging.PAGE_SIZE + 1]
+    )
+
+    plan = page.explain()
+    assert "dossier_officer_in_review" in plan, plan
+    assert "Sort" not in plan.split("SubPlan")[0], plan
+    assert len(page) == paging.PAGE_SIZE + 1
+
+
+def test_decisions_taken_before_they_recorded_their_days_are_filled_in_by_the_migration(
+    clerk_gitega, office_gitega, officer_urbanism, building_permit
+):
+    start = timezone.now() - datetime.timedelta(days=30)
+    decided = [
+        decided_after(office_gitega, clerk_gitega, building_permit, officer_urbanism, start, days)
+        for days in (0, 4, 11)
+    ]
+    never_forwarded = at(office_gitega, clerk_gitega, building_permit, forwarded=True)
+    Dossier.objects.filter(pk=never_forwarded.pk).update(forwarded_at=None)
+    with clock_at(start):
+        perform(never_forwarded.pk, "receive", officer_urbanism)
+        perform(never_forwarded.pk, "approve", officer_urbanism)
+    recorded = dict(Decision.objects.values_list("dossier_id", "working_days"))
+    assert [recorded[dossier.pk] for dossier in decided] == [0, 4, 11]
+    assert recorded[never_forwarded.pk] is None
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE workflows_decision SET service_id = NULL, working_days = NULL")
+    migration = importlib.import_module("workflows.migrations.0021_decision_working_days")
+
+    migration.fill(django_apps, SimpleNamespace(connection=connection))
+
+    filled = Decision.objects.values_list("dossier_id", "service_id", "working_days")
+    assert sorted(filled) == sorted(
+        (dossier_id, building_permit.pk, days) for dossier_id, days in recorded.items()
     )
 
 

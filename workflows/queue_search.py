@@ -50,6 +50,10 @@ MATCHED_BOUND = 5000
 #: half the queue anyway.
 MIN_NAME_LENGTH = 3
 
+#: A dossier in these states is never late: never filed, finished, or its clock paused while
+#: the citizen has to act.
+NEVER_OVERDUE = frozenset([DossierState.DRAFT, *FINAL_STATES, *WAITING_FOR_CITIZEN_STATES])
+
 HOLDER_ME = "me"
 HOLDER_NONE = "none"
 
@@ -197,7 +201,7 @@ class QueueSearch(forms.Form):
             # named too (they are never late) so that PostgreSQL reads the open dossiers'
             # partial index (``dossier_office_open``) instead of ten years of finished ones.
             queryset = queryset.filter(due_date__lt=timezone.localdate()).exclude(
-                state__in=[DossierState.DRAFT, *FINAL_STATES, *WAITING_FOR_CITIZEN_STATES]
+                state__in=NEVER_OVERDUE
             )
         holder = data.get("holder")
         if holder:
@@ -209,6 +213,19 @@ class QueueSearch(forms.Form):
             else:
                 queryset = queryset.filter(**{field: int(holder)})
         return queryset
+
+    def states_left_out(self) -> frozenset:
+        """The states no dossier found can be in, given the valid filters: a tab of those
+        states alone is empty without asking the database (which would read the whole tab to
+        find nothing: 2,000 dossiers awaiting payment, none of them overdue)."""
+        if not self.is_valid():
+            return frozenset()
+        left_out = set()
+        if self.cleaned_data["overdue"]:
+            left_out |= NEVER_OVERDUE
+        if chosen := self.cleaned_data["state"]:
+            left_out |= {state for state in DossierState.values if state != chosen}
+        return frozenset(left_out)
 
     def searches_a_name(self) -> bool:
         """A valid search for a name (not a number), which the trigram index answers."""
@@ -269,14 +286,34 @@ def bounded_counts(querysets: dict, bound: int | None = None) -> dict:
     return dict(zip(querysets, row, strict=True))
 
 
+def admitted_states(condition: Q) -> frozenset | None:
+    """The states a tab's filter admits when it names them (``state`` or ``state__in``, with
+    other conditions or not); None when it admits any state."""
+    if condition.negated or condition.connector != Q.AND:
+        return None
+    for child in condition.children:
+        if isinstance(child, tuple) and child[0] in ("state", "state__in"):
+            return frozenset([child[1]] if child[0] == "state" else child[1])
+    return None
+
+
 def tab_counts(found, tabs: dict, search: QueueSearch) -> dict:
     """Each tab's bounded count of the dossiers ``found``: tab by tab (``bounded_counts``), or,
-    for a name search on PostgreSQL, in one pass (``counts_in_one_pass``)."""
+    for a name search on PostgreSQL, in one pass (``counts_in_one_pass``). A tab whose states
+    the filters leave out counts none, without a query."""
+    left_out = search.states_left_out()
+    empty = {
+        key
+        for key, condition in tabs.items()
+        if (states := admitted_states(condition)) is not None and states <= left_out
+    }
+    tabs = {key: condition for key, condition in tabs.items() if key not in empty}
+    counts = None
     if search.searches_a_name() and connections[found.db].vendor == "postgresql":
         counts = counts_in_one_pass(found, tabs)
-        if counts is not None:
-            return counts
-    return bounded_counts({key: found.filter(condition) for key, condition in tabs.items()})
+    if counts is None:
+        counts = bounded_counts({key: found.filter(condition) for key, condition in tabs.items()})
+    return {**dict.fromkeys(empty, 0), **counts}
 
 
 def counts_in_one_pass(found, tabs: dict) -> dict | None:

@@ -85,9 +85,9 @@ TEMPLATES = [
     },
 ]
 
-# Forms render through the project's template engine, so that templates/django/forms/ may replace
-# a widget's template (the select writes its options in place: fast with many choices).
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+# Forms render through the project's template engine (templates/django/forms/ may replace a
+# widget's template), the select excepted: it is written in Python, as fast with forty options.
+FORM_RENDERER = "gup.form_renderer.FormRenderer"
 
 # The primary, an optional read replica for reporting reads, and PgBouncer in transaction mode
 # (gup/settings/databases.py; the router is gup/db_routers.py).

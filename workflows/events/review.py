@@ -11,6 +11,7 @@ from workflows.calendar import recorded_too_early, scheduling_problems
 from workflows.events.base import AsksTheCitizen, TransitionEvent
 from workflows.events.filing import CitizenAnswer
 from workflows.models import Decision, Outcome, ScheduledStep, StepKind
+from workflows.working_days import working_days_to_decide
 
 
 class Receive(TransitionEvent):
@@ -227,6 +228,8 @@ class Decide(TransitionEvent):
             decided_by_name=actor.display_name,
             decided_at=ctx.now,
             institution_id=dossier.institution_id,
+            service_id=dossier.service_id,
+            working_days=working_days_to_decide(dossier.forwarded_at, ctx.now),
         )
 
 

@@ -54,6 +54,28 @@ class Decision(models.Model):
         db_index=False,
     )
 
+    # Written when the decision is taken, so that a ministry supervisor's medians are one read
+    # of their institution's index (``decision_institution_at`` covers both), not a join of
+    # thousands of decisions to their dossiers.
+    service = models.ForeignKey(
+        "services.Service",
+        verbose_name=_("service"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
+    working_days = models.PositiveSmallIntegerField(
+        _("working days to decide"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Working days from the dossier's forwarding to this decision; empty when it was"
+            " never forwarded."
+        ),
+    )
+
     objects = DecisionQuerySet.as_manager()
 
     class Meta:
@@ -63,7 +85,11 @@ class Decision(models.Model):
         # from the second index, any other scope's from the first.
         indexes = [
             models.Index(fields=["decided_at"], name="decision_decided_at"),
-            models.Index(fields=["institution", "decided_at"], name="decision_institution_at"),
+            models.Index(
+                fields=["institution", "decided_at"],
+                include=["service", "working_days"],
+                name="decision_institution_at",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -48,6 +48,7 @@ from workflows.scale.names import NameDrawer
 from workflows.states import INSTITUTION_STEPS, WAITING_FOR_CITIZEN_STATES
 from workflows.states import DossierState as S
 from workflows.tracking import format_tracking_number
+from workflows.working_days import working_days_to_decide
 
 #: Offices by the population of the provinces they serve (relative); unknown codes weigh 1.
 OFFICE_WEIGHTS = {
@@ -429,6 +430,8 @@ class Generator:
                             "decided_by_name": officer.display_name[:300],
                             "decided_at": step.at,
                             "institution_id": d["institution_id"],
+                            "service_id": service.pk,
+                            "working_days": working_days_to_decide(d.get("forwarded_at"), step.at),
                         }
                     )
             else:

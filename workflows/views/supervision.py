@@ -133,9 +133,7 @@ def _render(request, actor, side, scoped, workload, people, form, status):
             "at_institution": at_institution,
             "workload": workload,
             "medians": (
-                supervision.median_days_to_decision(
-                    scoped, institution=assignment.scope_id(actor, side)
-                )
+                supervision.median_days_to_decision(assignment.scope_id(actor, side))
                 if at_institution
                 else None
             ),
