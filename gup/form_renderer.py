@@ -1,27 +1,77 @@
-"""How forms render: through the project's template engine, except the select, written in Python.
+"""How forms render: through the project's template engine, the commonest widgets written in Python.
 
-A select renders each of its options through two templates (the option and its attributes); a
-queue's search form has some forty options, which cost more than the fifty rows of the queue
-below it. ``render_select`` writes what Django's templates write, byte for byte
-(``tests/test_form_renderer.py`` compares them on every kind of select), in a fraction of the
-time. A select with a template of its own, or options with one, still goes through the templates.
+A widget renders through two or three templates (its own, the input's, the attributes'), and a
+select through two more per option: a queue's search form (five fields, some forty options)
+cost more than the fifty rows of the queue below it. Here the select and the ``<input>`` widgets
+write what Django's templates write, byte for byte (``tests/test_form_renderer.py`` compares
+them on every kind), in a fraction of the time. A widget whose template the project replaces
+(``templates/django/forms/...``), or a select whose options have a template of their own, still
+goes through the templates.
 """
 
+from pathlib import Path
+
+import django.forms
 from django.forms.renderers import TemplatesSetting
 from django.utils.formats import localize
+from django.utils.functional import cached_property
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
-SELECT_TEMPLATE = "django/forms/widgets/select.html"
-OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
+WIDGETS = "django/forms/widgets/"
+SELECT_TEMPLATE = f"{WIDGETS}select.html"
+OPTION_TEMPLATE = f"{WIDGETS}select_option.html"
+ATTRS_TEMPLATE = f"{WIDGETS}attrs.html"
+INPUT_TEMPLATE = f"{WIDGETS}input.html"
+#: Django's templates that are ``input.html`` and nothing else.
+INPUT_TEMPLATES = frozenset(
+    f"{WIDGETS}{name}.html"
+    for name in (
+        "input",
+        "text",
+        "number",
+        "email",
+        "url",
+        "password",
+        "hidden",
+        "date",
+        "datetime",
+        "time",
+        "checkbox",
+        "search",
+        "tel",
+        "color",
+    )
+)
+DJANGOS_TEMPLATES = Path(django.forms.__file__).parent / "templates"
 
 
 class FormRenderer(TemplatesSetting):
     def render(self, template_name, context, request=None):
-        widget = context.get("widget")
-        if template_name == SELECT_TEMPLATE and has_plain_options(widget):
-            return render_select(widget)
+        if template_name in self.written_in_python:
+            widget = context["widget"]
+            if template_name != SELECT_TEMPLATE:
+                return render_input(widget)
+            if has_plain_options(widget):
+                return render_select(widget)
         return super().render(template_name, context, request)
+
+    @cached_property
+    def written_in_python(self) -> frozenset:
+        """The templates written here, unless the project replaced them or one they include
+        (the attributes', the input's, the option's) with its own."""
+        djangos = {
+            name
+            for name in {SELECT_TEMPLATE, OPTION_TEMPLATE, ATTRS_TEMPLATE, *INPUT_TEMPLATES}
+            if Path(self.get_template(name).origin.name).is_relative_to(DJANGOS_TEMPLATES)
+        }
+        if ATTRS_TEMPLATE not in djangos:
+            return frozenset()
+        if INPUT_TEMPLATE not in djangos:
+            djangos -= INPUT_TEMPLATES
+        if OPTION_TEMPLATE not in djangos:
+            djangos.discard(SELECT_TEMPLATE)
+        return frozenset(djangos - {OPTION_TEMPLATE, ATTRS_TEMPLATE})
 
 
 def has_plain_options(widget) -> bool:
@@ -29,6 +79,15 @@ def has_plain_options(widget) -> bool:
         option["template_name"] == OPTION_TEMPLATE
         for _name, options, _index in widget["optgroups"]
         for option in options
+    )
+
+
+def render_input(widget) -> str:
+    value = widget["value"]
+    shown = "" if value is None else f" value={quoted(value, localized=False)}"
+    return mark_safe(
+        f"<input type={quoted(widget['type'])} name={quoted(widget['name'])}{shown}"
+        f"{attributes(widget['attrs'])}>"
     )
 
 

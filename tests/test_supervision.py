@@ -593,7 +593,7 @@ def test_the_workload_is_counted_from_its_own_index_whatever_the_finished_dossie
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE workflows_dossier SET state = (%s::varchar[])[1 + id %% %s]"
-            " WHERE tracking_number LIKE 'COPY-%'",
+            " WHERE tracking_number LIKE 'COPY-%%'",
             [[str(state) for state in states], len(states)],
         )
         cursor.execute("VACUUM ANALYZE workflows_dossier")
