@@ -11,9 +11,8 @@ from workflows.actions import perform
 
 pytestmark = pytest.mark.django_db
 
-#: The page's queries, the session and the signed-in user included (its decision, collection
-#: and deadline extension are three of them: joined to the rest, they cost more to plan).
-MOST_QUERIES = 16
+#: The page's queries, the session and the signed-in user included.
+MOST_QUERIES = 13
 
 
 def in_review(building_permit, clerk, officer):

@@ -128,9 +128,14 @@ def render_queue(request, template: str, queryset, tabs: dict, actor):
         current = next(iter(tabs))
     found = search.apply(queryset.for_queue())
     bound = queue_search.COUNT_BOUND
-    counts = tab_counts(found, {key: tab for key, (_label, tab) in tabs.items()}, search)
+    tallied = tab_counts(found, {key: tab for key, (_label, tab) in tabs.items()}, search)
+    if tallied.ids is None:
+        listed = found.filter(tabs[current][1])
+    else:
+        # The matches of the tab, found by the count's one pass, within the same scope.
+        listed = queryset.for_queue().filter(pk__in=tallied.ids[current])
     page = keyset_page(
-        found.filter(tabs[current][1]).queue_values(),
+        listed.queue_values(),
         "due_date",
         after=request.GET.get("after"),
         before=request.GET.get("before"),
@@ -142,7 +147,9 @@ def render_queue(request, template: str, queryset, tabs: dict, actor):
         {
             "page": page,
             "rows": queue_rows(page.rows, at_institution=at_institution),
-            "tabs": [Tab(key, label, counts[key], bound) for key, (label, _tab) in tabs.items()],
+            "tabs": [
+                Tab(key, label, tallied.counts[key], bound) for key, (label, _tab) in tabs.items()
+            ],
             "current": current,
             "search": search,
             "filter_query": search.query_string(),
