@@ -44,8 +44,10 @@ from workflows.states import FINAL_STATES, WAITING_FOR_CITIZEN_STATES, DossierSt
 COUNT_BOUND = 50
 MAX_QUERY_LENGTH = 100
 #: A name search counts its tabs in one pass over the dossiers it matches, up to this many (see
-#: ``matches_by_tab``); a broader search is counted tab by tab.
+#: ``counts_in_one_pass``); a broader search is counted tab by tab.
 MATCHED_BOUND = 5000
+#: That pass keeps the shown tab's matches up to this many, and its page reads them by id.
+KEPT_BOUND = 500
 #: Fewer letters give no trigram to look up: the index could not help, and the answer would be
 #: half the queue anyway.
 MIN_NAME_LENGTH = 3
@@ -300,48 +302,68 @@ def admitted_states(condition: Q) -> frozenset | None:
 @dataclass(frozen=True)
 class TabCounts:
     counts: dict
-    #: A name search's matches per tab, read once: its page is then read by id, without
-    #: searching the names a second time (the trigram index costs 6 ms a search at a million).
-    #: None when the matches were counted tab by tab.
-    ids: dict | None = None
+    #: A name search's matches in the shown tab, kept by the count's one pass when they are few
+    #: (``KEPT_BOUND``): its page is then read by id, without searching the names a second time
+    #: (the trigram index costs 6 ms a search at a million). None otherwise.
+    shown_ids: list | None = None
 
 
-def tab_counts(found, tabs: dict, search: QueueSearch) -> TabCounts:
+def tab_counts(found, tabs: dict, search: QueueSearch, shown: str) -> TabCounts:
     """Each tab's bounded count of the dossiers ``found``: tab by tab (``bounded_counts``), or,
-    for a name search on PostgreSQL, in one pass that keeps the matches (``matches_by_tab``).
-    A tab whose states the filters leave out counts none, without a query."""
+    for a name search on PostgreSQL, in one pass that keeps the ``shown`` tab's matches
+    (``counts_in_one_pass``). A tab whose states the filters leave out counts none, without a
+    query, and shows none."""
     left_out = search.states_left_out()
     empty = {
         key
         for key, condition in tabs.items()
         if (states := admitted_states(condition)) is not None and states <= left_out
     }
-    tabs = {key: condition for key, condition in tabs.items() if key not in empty}
+    counted = {key: condition for key, condition in tabs.items() if key not in empty}
+    zeros = dict.fromkeys(empty, 0)
     if search.searches_a_name() and connections[found.db].vendor == "postgresql":
-        matches = matches_by_tab(found, tabs)
-        if matches is not None:
-            ids = {**{key: [] for key in empty}, **matches}
-            return TabCounts({key: len(found_ids) for key, found_ids in ids.items()}, ids)
-    counts = bounded_counts({key: found.filter(condition) for key, condition in tabs.items()})
-    return TabCounts({**dict.fromkeys(empty, 0), **counts})
+        tallied = counts_in_one_pass(found, counted, shown)
+        if tallied is not None:
+            return TabCounts(
+                {**zeros, **tallied.counts}, [] if shown in empty else tallied.shown_ids
+            )
+    counts = bounded_counts({key: found.filter(condition) for key, condition in counted.items()})
+    return TabCounts({**zeros, **counts}, [] if shown in empty else None)
 
 
-def matches_by_tab(found, tabs: dict) -> dict | None:
-    """The ids of the dossiers ``found`` in each tab, reading ``found`` once; None when it
-    holds more than ``MATCHED_BOUND`` dossiers.
+def counts_in_one_pass(found, tabs: dict, shown: str) -> TabCounts | None:
+    """How many of ``found`` each tab holds, reading ``found`` once, and the ids of the
+    ``shown`` tab's when they are at most ``KEPT_BOUND``; None when ``found`` holds more than
+    ``MATCHED_BOUND`` dossiers.
 
     Counted tab by tab, a name search repeats its trigram index scan in every tab (5 to 12 ms
     each at a million dossiers); here the matches are read once, each marked with the tabs it
-    belongs to."""
+    belongs to, and the marks are summed."""
     marks = {
         f"in_tab_{index}": ExpressionWrapper(
             condition if condition else Value(True), output_field=BooleanField()
         )
         for index, condition in enumerate(tabs.values())
     }
-    matched = list(
-        found.order_by().annotate(**marks).values_list("pk", *marks)[: MATCHED_BOUND + 1]
+    matched = found.order_by().annotate(**marks).values("pk", *marks)[: MATCHED_BOUND + 1]
+    try:
+        sql, params = matched.query.get_compiler(found.db).as_sql()
+    except EmptyResultSet:
+        return TabCounts(dict.fromkeys(tabs, 0), [])
+    sums = ", ".join(f'COUNT(*) FILTER (WHERE matched."{mark}")' for mark in marks)
+    shown_mark = f"in_tab_{list(tabs).index(shown)}" if shown in tabs else None
+    kept = (
+        f'(array_agg(matched."pk") FILTER (WHERE matched."{shown_mark}"))[1:{KEPT_BOUND + 1}]'
+        if shown_mark
+        else "NULL"
     )
-    if len(matched) > MATCHED_BOUND:
+    with connections[found.db].cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*), {kept}, {sums} FROM ({sql}) AS matched", params)
+        total, shown_ids, *counts = cursor.fetchone()
+    if total > MATCHED_BOUND:
         return None
-    return {key: [row[0] for row in matched if row[1 + index]] for index, key in enumerate(tabs)}
+    shown_ids = shown_ids or []
+    return TabCounts(
+        dict(zip(tabs, counts, strict=True)),
+        shown_ids if shown_mark and len(shown_ids) <= KEPT_BOUND else None,
+    )

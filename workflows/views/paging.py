@@ -128,12 +128,14 @@ def render_queue(request, template: str, queryset, tabs: dict, actor):
         current = next(iter(tabs))
     found = search.apply(queryset.for_queue())
     bound = queue_search.COUNT_BOUND
-    tallied = tab_counts(found, {key: tab for key, (_label, tab) in tabs.items()}, search)
-    if tallied.ids is None:
+    tallied = tab_counts(
+        found, {key: tab for key, (_label, tab) in tabs.items()}, search, shown=current
+    )
+    if tallied.shown_ids is None:
         listed = found.filter(tabs[current][1])
     else:
-        # The matches of the tab, found by the count's one pass, within the same scope.
-        listed = queryset.for_queue().filter(pk__in=tallied.ids[current])
+        # The tab's matches, found by the count's one pass, within the same scope.
+        listed = queryset.for_queue().filter(pk__in=tallied.shown_ids)
     page = keyset_page(
         listed.queue_values(),
         "due_date",
