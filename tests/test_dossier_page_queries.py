@@ -6,8 +6,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from gup.query_planning import joins_in_written_order
 from tests.factories import PASSWORD, AttachmentFactory, DossierFactory, PaymentFactory
 from workflows.actions import perform
+from workflows.scale.bench import is_savepoint
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +50,15 @@ def page_queries(client, user, dossier) -> int:
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     assert response.status_code == 200
-    return len(captured)
+    # Reads only: not the savepoints that each ``atomic()`` becomes inside the test's
+    # transaction (a real request never sends them), nor the planner's hint.
+    return len(
+        [
+            query
+            for query in captured
+            if not is_savepoint(query["sql"]) and not query["sql"].startswith("SET LOCAL")
+        ]
+    )
 
 
 @pytest.mark.parametrize("reader", ["clerk_gitega", "officer_urbanism"])
@@ -81,3 +91,24 @@ def test_the_page_stays_within_its_queries_whatever_the_state(
     )
 
     assert page_queries(client, clerk_gitega, dossier) <= MOST_QUERIES
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL planner setting")
+def test_the_pages_joins_are_planned_in_their_written_order_and_only_there(
+    client, building_permit, clerk_gitega, officer_urbanism
+):
+    def join_collapse_limit():
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW join_collapse_limit")
+            return cursor.fetchone()[0]
+
+    with joins_in_written_order():
+        assert join_collapse_limit() == "1"
+    assert join_collapse_limit() == "8"
+    dossier = in_review(building_permit, clerk_gitega, officer_urbanism)
+    client.login(username=clerk_gitega.username, password=PASSWORD)
+    with CaptureQueriesContext(connection) as captured:
+        client.get(reverse("dossier_detail", args=[dossier.tracking_number]))
+    statements = [query["sql"] for query in captured]
+    hint = statements.index("SET LOCAL join_collapse_limit = 1")
+    assert '"workflows_dossier"."tracking_number" =' in statements[hint + 1]

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods, require_POST
 
+from gup.query_planning import joins_in_written_order
 from services.answers import labelled_answers
 from workflows import actions, clock, correspondence, events, intake_checklist, relaying
 from workflows import permissions as may
@@ -52,7 +53,13 @@ def dossier_for_page(request, tracking_number) -> Dossier:
     """``visible_dossier`` with what its page shows, in a number of queries that does not grow
     with its history, attachments or payments: its one-to-one records in the same query, its
     lists prefetched once (the steps' conditions and forms read the payments,
-    attachments, scheduled steps and required documents the page lists)."""
+    attachments, scheduled steps and required documents the page lists). Its tables are joined
+    in the written order (``joins_in_written_order``)."""
+    with joins_in_written_order():
+        return _dossier_for_page(request, tracking_number)
+
+
+def _dossier_for_page(request, tracking_number) -> Dossier:
     return get_object_or_404(
         Dossier.objects.visible_to(Actor.for_user(request.user))
         .select_related(
