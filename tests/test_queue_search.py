@@ -339,6 +339,19 @@ def test_counts_read_at_most_the_bound_plus_one(clerk_gitega, building_permit, e
     assert counts == {"all": 2, "none": 0}
 
 
+def filed_for(clerk, service, first_name, last_name, state="intake"):
+    """A dossier at ``clerk``'s office, held by them, for an applicant of that name."""
+    return DossierFactory(
+        counter=True,
+        service=service,
+        office=clerk.office,
+        clerk=clerk,
+        applicant_first_name=first_name,
+        applicant_last_name=last_name,
+        **{state: True},
+    )
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the one pass is PostgreSQL's")
 @pytest.mark.parametrize("matched_bound", [5000, 1])
 def test_a_name_search_counts_its_tabs_as_the_tabs_list_them(
@@ -346,25 +359,10 @@ def test_a_name_search_counts_its_tabs_as_the_tabs_list_them(
 ):
     """Counted in one pass over the matches (or tab by tab, past ``MATCHED_BOUND``), each tab's
     count is the number of dossiers it lists for that name."""
-    for state in ({"intake": True}, {"awaiting_payment": True}, {"intake": True}):
-        DossierFactory(
-            counter=True,
-            service=passport,
-            office=clerk_gitega.office,
-            clerk=clerk_gitega,
-            applicant_first_name="Éric",
-            applicant_last_name="Ndayishimiye",
-            **state,
-        )
+    for state in ("intake", "awaiting_payment", "intake"):
+        filed_for(clerk_gitega, passport, "Éric", "Ndayishimiye", state)
     # Named, so that the factory's turn of names never makes it a namesake.
-    DossierFactory(
-        counter=True,
-        intake=True,
-        service=building_permit,
-        office=clerk_gitega.office,
-        applicant_first_name="Gloriose",
-        applicant_last_name="Uwimana",
-    )
+    filed_for(clerk_gitega, building_permit, "Gloriose", "Uwimana")
     monkeypatch.setattr(queue_search, "MATCHED_BOUND", matched_bound)
     tabs = get(clerk_client, COUNTER, q="ndayishimiye").context["tabs"]
 
@@ -381,25 +379,10 @@ def test_a_name_search_looks_the_name_up_once_and_pages_through_its_matches(
 ):
     """Once when the tab's matches are few enough to be kept (``KEPT_BOUND``), twice else."""
     namesakes = [
-        DossierFactory(
-            counter=True,
-            intake=True,
-            service=passport,
-            office=clerk_gitega.office,
-            clerk=clerk_gitega,
-            applicant_first_name=first,
-            applicant_last_name="Ndayishimiye",
-        )
+        filed_for(clerk_gitega, passport, first, "Ndayishimiye")
         for first in ("Aline", "Éric", "Gloriose")
     ]
-    DossierFactory(
-        counter=True,
-        intake=True,
-        service=passport,
-        office=clerk_gitega.office,
-        applicant_first_name="Pacifique",
-        applicant_last_name="Uwimana",
-    )
+    filed_for(clerk_gitega, passport, "Pacifique", "Uwimana")
     monkeypatch.setattr(paging, "PAGE_SIZE", 2)
     monkeypatch.setattr(queue_search, "KEPT_BOUND", kept_bound)
     expected = [
