@@ -83,10 +83,12 @@ def has_plain_options(widget) -> bool:
 
 
 def render_input(widget) -> str:
-    value = widget["value"]
+    # ``.get``: a widget of our own may use these templates without a type or a value, which
+    # the template prints as nothing.
+    value = widget.get("value")
     shown = "" if value is None else f" value={quoted(value, localized=False)}"
     return mark_safe(
-        f"<input type={quoted(widget['type'])} name={quoted(widget['name'])}{shown}"
+        f"<input type={quoted(widget.get('type', ''))} name={quoted(widget['name'])}{shown}"
         f"{attributes(widget['attrs'])}>"
     )
 

@@ -102,6 +102,18 @@ def test_a_select_whose_options_have_a_template_of_their_own_still_uses_it():
     assert "<option" not in ours and 'type="select"' in ours
 
 
+def test_a_widget_of_our_own_on_an_input_template_renders_as_the_template_does():
+    class Bare(forms.Widget):
+        template_name = "django/forms/widgets/text.html"
+
+    class WithBare(forms.Form):
+        note = forms.CharField(widget=Bare, required=False)
+
+    ours = str(WithBare(renderer=FormRenderer())["note"])
+    assert ours == str(WithBare(renderer=DjangoTemplates())["note"])
+    assert ours.startswith('<input type="" name="note"')
+
+
 def test_a_widget_template_the_project_replaces_is_the_one_used(settings, tmp_path):
     replaced = tmp_path / "django" / "forms" / "widgets"
     replaced.mkdir(parents=True)
