@@ -90,7 +90,7 @@ TEMPLATES = [
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
 # Forms render through the project's template engine (templates/django/forms/ may replace a
-# widget's template), the select excepted: it is written in Python, as fast with forty options.
+# widget's template); the select and the input widgets, unless replaced, are written in Python.
 FORM_RENDERER = "gup.form_renderer.FormRenderer"
 
 # The primary, an optional read replica for reporting reads, and PgBouncer in transaction mode

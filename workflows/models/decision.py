@@ -81,10 +81,9 @@ class Decision(models.Model):
     class Meta:
         verbose_name = _("decision")
         verbose_name_plural = _("decisions")
-        # The supervisors' medians read the decisions of the last 90 days: an institution's
-        # from the second index, any other scope's from the first.
+        # A ministry supervisor's medians read their institution's decisions of the last 90
+        # days, service and working days included: from this index alone.
         indexes = [
-            models.Index(fields=["decided_at"], name="decision_decided_at"),
             models.Index(
                 fields=["institution", "decided_at"],
                 include=["service", "working_days"],

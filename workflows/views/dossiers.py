@@ -56,35 +56,31 @@ def dossier_for_page(request, tracking_number) -> Dossier:
     attachments, scheduled steps and required documents the page lists). Its tables are joined
     in the written order (``joins_in_written_order``)."""
     with joins_in_written_order():
-        return _dossier_for_page(request, tracking_number)
-
-
-def _dossier_for_page(request, tracking_number) -> Dossier:
-    return get_object_or_404(
-        Dossier.objects.visible_to(Actor.for_user(request.user))
-        .select_related(
-            "service",
-            "office__province",
-            "institution",
-            "officer",
-            "clerk",
-            "applicant_commune",
-            "decision",
-            "collection__handed_over_by",
-            "collection__authorisation",
-            "deadline_extension",
+        return get_object_or_404(
+            Dossier.objects.visible_to(Actor.for_user(request.user))
+            .select_related(
+                "service",
+                "office__province",
+                "institution",
+                "officer",
+                "clerk",
+                "applicant_commune",
+                "decision",
+                "collection__handed_over_by",
+                "collection__authorisation",
+                "deadline_extension",
+            )
+            .prefetch_related(
+                Prefetch("attachments", Attachment.objects.select_related("document")),
+                Prefetch("payments", Payment.objects.select_related("reversed_by")),
+                "scheduled_steps",
+                "history",
+                # What the service asks for: read by the intake conditions, the checklist and the
+                # upload forms, whichever the state shows.
+                "service__documents",
+            ),
+            tracking_number=tracking_number,
         )
-        .prefetch_related(
-            Prefetch("attachments", Attachment.objects.select_related("document")),
-            Prefetch("payments", Payment.objects.select_related("reversed_by")),
-            "scheduled_steps",
-            "history",
-            # What the service asks for: read by the intake conditions, the checklist and the
-            # upload forms, whichever the state shows.
-            "service__documents",
-        ),
-        tracking_number=tracking_number,
-    )
 
 
 def _with_own_workplace(user, dossier):
