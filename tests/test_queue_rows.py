@@ -224,6 +224,24 @@ def test_the_rows_cost_no_query_whatever_the_page_size(
     assert with_all == with_one
 
 
+@pytest.mark.parametrize("queue", [COUNTER, REVIEW])
+def test_the_rows_read_only_what_they_show(
+    queue, clerk_client, officer_client, clerk_gitega, officer_urbanism, building_permit
+):
+    at_counter(clerk_gitega, building_permit, in_review=True, officer=officer_urbanism)
+    client = clerk_client if queue == COUNTER else officer_client
+    with CaptureQueriesContext(connection) as context:
+        page = get(client, queue)
+    assert page.context["rows"]
+    dossier_queries = [
+        query["sql"] for query in context if 'FROM "workflows_dossier"' in query["sql"]
+    ]
+    assert dossier_queries
+    # Not the services' descriptions in three languages, nor the staff's password hashes.
+    for sql in dossier_queries:
+        assert "description_" not in sql and '"password"' not in sql, sql
+
+
 def test_the_tab_counts_do_not_compute_the_row_facts(clerk_gitega, building_permit):
     from workflows.models import Dossier
     from workflows.queue_search import bounded_counts

@@ -7,6 +7,9 @@ connection to the same database), and leave ``GUP_REPORTING_DATABASE`` on ``defa
 just as a real replica never sees an uncommitted write.
 """
 
+import os
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -252,6 +255,27 @@ def test_a_replica_url_adds_the_replica_alias_which_tests_mirror_from_the_primar
     assert reporting_alias == "replica"
     assert configured["replica"]["HOST"] == "db-replica"
     assert configured["replica"]["TEST"] == {"MIRROR": "default"}
+
+
+@pytest.mark.parametrize(("setting", "kept"), [(None, 60), ("0", 0)])
+def test_connections_are_kept_between_requests_unless_told_not_to(setting, kept):
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "gup.settings.dev", "DATABASE_URL": PRIMARY}
+    env.pop("DATABASE_CONN_MAX_AGE", None)
+    if setting is not None:
+        env["DATABASE_CONN_MAX_AGE"] = setting
+    printed = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; "
+            "print(settings.DATABASES['default']['CONN_MAX_AGE'])",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert printed.strip() == str(kept)
 
 
 def test_behind_pgbouncer_no_connection_keeps_server_side_cursors():
